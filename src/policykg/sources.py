@@ -1,0 +1,349 @@
+"""Read a file and clean its text, keeping every character's way back to the source.
+
+Cleaning runs as a few rewrites of a :class:`~policykg.textmap.TextMap`:
+
+1. page furniture: line endings, running headers/footers and page numbers of
+   PDF-extracted text, markdown heading marks and rules;
+2. inline markup: ``*italic*``, ``**bold**``, ``[73/192](#)`` links, HTML tags, escapes;
+3. unwrapping: hard line wraps joined, words hyphenated across line ends rejoined;
+4. split words: ``Declarati on`` -> ``Declaration`` where a word list says so;
+5. footnote markers (``¹``, ``<sup>1</sup>``, ``*``) lifted out of the running text.
+
+The result keeps one paragraph per line, separated by blank lines where the source had them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from . import patterns as P
+from .errors import SourceError
+from .models import Marker, Span
+from .textmap import TextMap
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+
+
+@dataclass(frozen=True, eq=False)
+class Cleaned:
+    """Cleaned text of one file, with the footnote markers lifted out of it."""
+
+    original: str
+    text: TextMap
+    markers: tuple[Marker, ...]  # inline markers; ``position`` indexes ``text``
+    footnote_starts: dict[int, str]  # position of a footnote body's first char -> its label
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def read_source(path: str | Path, max_bytes: int = 50_000_000) -> str:
+    """Read ``path`` as UTF-8 text, or raise :class:`SourceError` saying why not."""
+    name = str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise SourceError(name, "no such file") from None
+    except OSError as exc:
+        raise SourceError(name, f"cannot read: {exc.strerror}") from None
+    if p.is_dir():
+        raise SourceError(name, "is a folder, not a file")
+    if size > max_bytes:
+        raise SourceError(
+            name, f"file is {size:,} bytes, over the limit of {max_bytes:,} (POLICYKG_MAX_FILE_BYTES)"
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise SourceError(name, f"cannot read: {exc.strerror}") from None
+    if not data.strip():
+        raise SourceError(name, "file is empty")
+    if b"\x00" in data[:8192]:
+        raise SourceError(name, "binary file (contains NUL bytes), expected UTF-8 text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = data[: exc.start].decode("utf-8", errors="replace")
+        line, column = line_column(prefix, len(prefix))
+        raise SourceError(
+            name, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte {exc.start}", line, column
+        ) from None
+
+
+def clean(original: str) -> Cleaned:
+    """Clean ``original`` in the five passes described in the module docstring."""
+    tm = TextMap.identity(original)
+    tm = tm.rewrite(_newline_edits(tm.text))
+    tm = tm.rewrite(_furniture_edits(tm.text))
+    tm = tm.rewrite(_markup_edits(tm.text))
+    tm = tm.rewrite(_unwrap_edits(tm.text))
+    tm = tm.rewrite(_split_word_edits(tm.text))
+    return _lift_markers(original, tm)
+
+
+# --- pass 1: page furniture ---------------------------------------------------------------
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, ``end`` excluding the newline."""
+    out, pos = [], 0
+    for m in re.finditer("\n", text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return out
+
+
+def _is_header(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.endswith(".") and bool(P.HEADER_LINE.match(stripped))
+
+
+def _newline_edits(text: str) -> list[tuple[int, int, str]]:
+    """``\r\n``, ``\r``, form feeds and Unicode line separators become ``\n``; BOM dropped."""
+    return [
+        (m.start(), m.end(), "" if m.group() == "\ufeff" else "\n")
+        for m in re.finditer(r"\r\n?|\f|\u2028|\u2029|\ufeff", text)
+    ]
+
+
+def _furniture_edits(text: str) -> list[tuple[int, int, str]]:
+    """Delete running headers/footers and page numbers; strip heading marks and rules."""
+    lines = _lines(text)
+    header_idx = {i for i, (a, b) in enumerate(lines) if _is_header(text[a:b])}
+    # A running header with words (a repeated short title) stands beside a page-number line.
+    def beside_header(i: int) -> bool:
+        return any(j in header_idx for j in range(i - 2, i + 3) if j != i)
+
+    repeated = Counter(
+        text[a:b].strip() for i, (a, b) in enumerate(lines) if 0 < b - a <= 90 and beside_header(i)
+    )
+    for i, (a, b) in enumerate(lines):
+        if repeated.get(text[a:b].strip(), 0) >= 3 and beside_header(i):
+            header_idx.add(i)
+    edits: list[tuple[int, int, str]] = []
+    for i, (a, b) in enumerate(lines):
+        line = text[a:b]
+        if i in header_idx:
+            edits.append((a, min(b + 1, len(text)), ""))
+        elif P.RULE_LINE.match(line):
+            edits.append((a, b, ""))
+        elif m := P.HEADING_PREFIX.match(line):
+            edits.append((a, a + m.end(), ""))
+    return edits
+
+
+# --- pass 2: inline markup -----------------------------------------------------------------
+
+EMPHASIS_PAIR = re.compile(r"(?<![\\*\w])(\*{1,3})(?=[^\s*])(?:[^*\n]|\\\*)+?(?<=[^\s\\*])\1(?!\*)")
+UNDERSCORE_PAIR = re.compile(r"(?<![\\\w])(_{1,2})(?=\S)[^_\n]+?(?<=\S)\1(?!\w)")
+
+
+def _markup_edits(text: str) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = []
+    for m in P.MARKDOWN_LINK.finditer(text):
+        inner_end = m.start(1) + len(m.group(1))
+        edits.append((m.start(), m.start() + 1, ""))
+        edits.append((inner_end, m.end(), ""))
+    for rx in (EMPHASIS_PAIR, UNDERSCORE_PAIR):
+        for m in rx.finditer(text):
+            k = len(m.group(1))
+            edits.append((m.start(), m.start() + k, ""))
+            edits.append((m.end() - k, m.end(), ""))
+    for m in P.HTML_TAG.finditer(text):
+        edits.append((m.start(), m.end(), ""))
+    for m in P.ESCAPE.finditer(text):
+        edits.append((m.start(), m.start() + 1, ""))
+    edits.sort()
+    kept: list[tuple[int, int, str]] = []
+    for e in edits:
+        if not kept or e[0] >= kept[-1][1]:
+            kept.append(e)
+    return kept
+
+
+# --- pass 3: unwrapping ---------------------------------------------------------------------
+
+_NEW_BLOCK = re.compile(
+    rf"""^\s*(?:
+        [{P.SUPERSCRIPTS}]                      # footnote body
+      | <sup>
+      | \*\s
+      | \(\w{{1,5}}\)\s                          # (a) sub-paragraph
+      | (?:Resolution|Decision)\s+\S+\s*$       # title line
+      | The\s+[A-Z][\w\s]+,\s*$                 # adopting body line
+      | \d{{1,4}}/\d{{1,4}}\.\s                  # GA-style numbered title
+    )""",
+    re.X,
+)
+_NUMBERED = re.compile(r"^\s*\d{1,3}\.\s+\S")
+_OPENER = re.compile(rf"^\s*(?:{P.PREAMBLE_OPENER.pattern[1:]})", re.I)
+
+
+def _starts_block(prev: str, line: str) -> bool:
+    """Does ``line`` start a new paragraph after ``prev`` (both non-blank)?"""
+    if _NEW_BLOCK.match(line):
+        return True
+    ends_clause = bool(re.search(r"[.;:]\W*$", prev))
+    if ends_clause and _NUMBERED.match(line):
+        return True
+    if re.search(r"[,;:.]\W*$", prev) and line[:1].isupper() and _OPENER.match(line):
+        return True
+    if P.PLAIN_FOOTNOTE_START.match(line.lstrip()):
+        return True
+    # A short line without final punctuation followed by a capital: a heading.
+    return len(prev.strip()) < 60 and not re.search(r"[,;:.\-]\W*$", prev) and line[:1].isupper() and (
+        prev.strip()[:1].isupper() and not re.search(r"\b(?:of|the|and|in|on|to|for|by)$", prev.strip())
+    )
+
+
+def _unwrap_edits(text: str) -> list[tuple[int, int, str]]:
+    lines = _lines(text)
+    if len(lines) < 2:
+        return []
+    vocabulary: set[str] | None = None
+    edits: list[tuple[int, int, str]] = []
+    for (a1, b1), (a2, b2) in zip(lines, lines[1:], strict=False):
+        prev, line = text[a1:b1], text[a2:b2]
+        if not prev.strip() or not line.strip() or _starts_block(prev, line):
+            continue
+        stripped = prev.rstrip()
+        tail = b1 - (len(prev) - len(stripped))
+        if m := re.search(r"([A-Za-z]+)-$", stripped):
+            first = m.group(1)
+            nxt = re.match(r"\s*([a-z]+)", line)
+            if nxt:
+                if vocabulary is None:
+                    vocabulary = _document_vocabulary(text)
+                lead = a2 + (len(line) - len(line.lstrip()))
+                if _keep_hyphen(first, nxt.group(1), vocabulary):
+                    edits.append((tail, lead, ""))
+                else:
+                    edits.append((tail - 1, lead, ""))
+                continue
+        lead = a2 + (len(line) - len(line.lstrip()))
+        edits.append((tail, lead, " "))
+    return edits
+
+
+def _document_vocabulary(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text)}
+
+
+def _keep_hyphen(first: str, second: str, vocabulary: set[str]) -> bool:
+    """Was ``first-`` + ``second`` a hyphenated compound, not a word broken at a line end?"""
+    joined, compound = (first + second).lower(), f"{first}-{second}".lower()
+    if compound in vocabulary:
+        return True
+    if joined in vocabulary:
+        return False
+    zipf = _zipf()
+    if zipf(joined) >= 2.0:
+        return False
+    return zipf(first) >= 3.0 and zipf(second) >= 3.0
+
+
+# --- pass 4: words split by extraction -------------------------------------------------------
+
+_PAIR = re.compile(r"(?<![\w-])([A-Za-z]{1,20}) ([a-z]{1,20})(?![\w-])")
+_RARE = 3.8  # a part rarer than this (Zipf scale) makes a pair worth a look
+_MARGIN = 3.0  # the joined word must be this much likelier than the two words apart
+
+
+@cache
+def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
+
+
+def _zipf():
+    freqs = _frequencies()
+
+    def zipf(word: str) -> float:
+        f = freqs.get(word.lower(), 0.0)
+        return math.log10(f * 1e9) if f > 0 else 0.0
+
+    return zipf
+
+
+def _split_word_edits(text: str) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = []
+    zipf = None
+    pos = 0
+    while m := _PAIR.search(text, pos):
+        a, b = m.group(1), m.group(2)
+        pos = m.start(2)  # pairs overlap: "x a nd" tries "x a" then "a nd"
+        if zipf is None:
+            zipf = _zipf()
+        za, zb = zipf(a), zipf(b)
+        if min(za, zb) >= _RARE:
+            continue
+        zj = zipf(a + b)
+        if zj >= 2.5 and zj - (za + zb - 9.0) >= _MARGIN:
+            edits.append((m.start(2) - 1, m.start(2), ""))
+            pos = m.end()
+    return edits
+
+
+# --- pass 5: footnote markers ---------------------------------------------------------------
+
+
+def _lift_markers(original: str, tm: TextMap) -> Cleaned:
+    text = tm.text
+    found: list[tuple[int, int, str, bool]] = []  # (start, end, label, at line start)
+
+    def at_line_start(pos: int) -> bool:
+        return pos == 0 or text[pos - 1] == "\n" or not text[text.rfind("\n", 0, pos) + 1 : pos].strip()
+
+    for m in P.SUPERSCRIPT_RUN.finditer(text):
+        label = "".join(P.SUPERSCRIPT_VALUE[c] for c in m.group())
+        found.append((m.start(), m.end(), label, at_line_start(m.start())))
+    for m in P.SUP_TAG.finditer(text):
+        found.append((m.start(), m.end(), m.group(1), at_line_start(m.start())))
+    asterisk_notes = [m for m in re.finditer(r"(?m)^[ \t]*\*[ \t]+(?=\S)", text)]
+    if asterisk_notes:
+        for m in P.ASTERISK_MARKER.finditer(text):
+            found.append((m.start(), m.end(), "*", False))
+        for m in asterisk_notes:
+            star = text.index("*", m.start())
+            found.append((star, star + 1, "*", True))
+    plain = {m.group(1): m for m in re.finditer(r"(?m)^[ \t]*(\d{1,3})[ \t]+\S.*$", text)
+             if P.PLAIN_FOOTNOTE_START.match(m.group().lstrip())}
+    if plain and not any(f[3] for f in found):
+        for label, m in plain.items():
+            found.append((m.start(1), m.end(1), label, True))
+        for m in P.PLAIN_MARKER.finditer(text):
+            if m.group(1) in plain and not at_line_start(m.start()):
+                found.append((m.start(), m.end(), m.group(1), False))
+    found.sort()
+    edits: list[tuple[int, int, str]] = []
+    markers: list[Marker] = []
+    footnote_starts: dict[int, str] = {}
+    removed = 0
+    last_end = -1
+    for start, end, label, line_start in found:
+        if start < last_end:
+            continue
+        if line_start:  # a footnote body's label: drop it with the space after it
+            while end < len(text) and text[end] in " \t":
+                end += 1
+            footnote_starts[start - removed] = label
+        else:
+            span = Span(*tm.span(start, end))
+            markers.append(Marker(label, start - removed, span))
+        edits.append((start, end, ""))
+        removed += end - start
+        last_end = end
+    cleaned = tm.rewrite(edits)
+    return Cleaned(original, cleaned, tuple(markers), footnote_starts)
