@@ -126,32 +126,30 @@ def _wrap(tokens: list[str], width: int, hyphenate: float, rng: random.Random) -
     tokens, so every line-final "letter-" is an inserted hyphen and can be undone unambiguously.
     """
     lines: list[str] = []
-    cur = ""
-    for tok in tokens:
-        if not cur:
-            cur = tok
-            continue
-        if len(cur) + 1 + len(tok) <= width:
-            cur += " " + tok
+    queue = tokens[::-1]  # next token at the end
+    cur: list[str] = []
+    size = 0
+    while queue:
+        tok = queue.pop()
+        if not cur or size + 1 + len(tok) <= width:
+            size += len(tok) + (1 if cur else 0)
+            cur.append(tok)
             continue
         if hyphenate > 0 and (m := _LONG_WORD.fullmatch(tok)) and rng.random() < hyphenate:
             pre, core, post = m.groups()
-            k = _break_point(core, width - len(cur) - 2 - len(pre))
+            k = _break_point(core, width - size - 2 - len(pre))
             if k:
-                lines.append(f"{cur} {pre}{core[:k]}-")
-                cur = core[k:] + post
+                lines.append(" ".join([*cur, f"{pre}{core[:k]}-"]))
+                queue.append(core[k:] + post)
+                cur, size = [], 0
                 continue
-        if cur.endswith("-") and " " in cur:
-            cur, last = cur.rsplit(" ", 1)
-            lines.append(cur)
-            if len(last) + 1 + len(tok) <= width:
-                cur = f"{last} {tok}"
-                continue
-            cur = last
-        lines.append(cur)
-        cur = tok
+        queue.append(tok)
+        while len(cur) > 1 and cur[-1].endswith("-"):
+            queue.append(cur.pop())
+        lines.append(" ".join(cur))
+        cur, size = [], 0
     if cur:
-        lines.append(cur)
+        lines.append(" ".join(cur))
     return lines
 
 

@@ -212,7 +212,7 @@ def test_line_widths(docs: list[str], width: int) -> None:
 def test_headers_footers_and_page_breaks(docs: list[str]) -> None:
     text = "\n\n".join(docs[:3])
     seen_styles = set()
-    for seed in range(8):
+    for seed in range(20):
         out = corpusgen.pdfize(text, seed=seed, page_lines=30, symbol="A/RES/73/192")
         lines = out.split("\n")
         headers = [i for i, s in enumerate(lines) if s.replace("\f", "").strip() == "A/RES/73/192"]

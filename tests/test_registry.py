@@ -274,10 +274,10 @@ def test_keys_are_unique(registry: Registry) -> None:
     assert len(body_keys) == len(set(body_keys))
 
 
-def test_names_lead_to_one_instrument(registry: Registry) -> None:
+def test_titles_and_names_lead_to_one_instrument(registry: Registry) -> None:
     owners: dict[str, str] = {}
     for entry in registry.entries:
-        for name in (*entry.names, *entry.short):
+        for name in (entry.title, *entry.names, *entry.short):
             previous = owners.setdefault(_norm(name), entry.key)
             assert previous == entry.key, f"{name!r} is used by {previous} and {entry.key}"
 
@@ -604,6 +604,7 @@ def test_toml_syntax_error_in_bodies(tmp_path: Path) -> None:
         ('issuer = "GA"\nnumber', 'issuer = "XX"\nnumber', ["(GA S-30/1)", "field 'issuer'"]),
         ('key = "programme/p"', 'key = "report/p"', ["(report/p)", "field 'key'"]),
         ('names = ["Convention A"]', 'name = ["Convention A"]', ["unknown field 'name'"]),
+        ('title = "Convention C"', 'title = "Protocol  B"', ["(treaty/c-1988)", "'names'"]),
         (
             'title = "Convention C"',
             'title = "Convention C"\nunts = "976/14152"',

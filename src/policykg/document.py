@@ -78,6 +78,8 @@ def _classify(cleaned: Cleaned, a: int, b: int) -> _Block:
         return _Block(a, b, "adopted-by")
     if P.NUMBERED_TITLE_LINE.match(text):
         return _Block(a, b, "numbered-title")
+    if P.BRACKET_NOTE.match(text):
+        return _Block(a, b, "note")
     if P.ADOPTING_LINE.match(text) and len(text) < 90:
         return _Block(a, b, "adopting")
     if P.OPERATIVE_START.match(text):
@@ -192,14 +194,23 @@ def _instruments(tm: TextMap, cleaned: Cleaned, body: list[_Block]) -> list[Inst
     issuers = adopting_issuers()
     text = tm.text
     groups: list[list[_Block]] = [[]]
+    header_roles = ("title", "adopted-by", "numbered-title", "note")
     for blk in body:
-        if blk.role in ("title", "adopted-by") or (
-            blk.role == "numbered-title" and not (groups[-1] and groups[-1][-1].role == "adopted-by")
-            and not any(b.role == "title" for b in groups[-1][-1:])
-        ):
-            if blk.role != "adopted-by" or not (groups[-1] and groups[-1][-1].role == "title"):
-                groups.append([])
+        current = groups[-1]
+        if blk.role in header_roles and any(b.role not in (*header_roles, "heading") for b in current):
+            groups.append([])
+        elif blk.role in header_roles and any(b.role == blk.role for b in current):
+            groups.append([])
         groups[-1].append(blk)
+    # A masthead (short lines, no sentences) belongs to the instrument after it.
+    if len(groups) > 1 and groups[0] and all(
+        not P.SENTENCE_END.search(text[b.start : b.end]) and b.role in ("text", "heading")
+        for b in groups[0]
+    ):
+        for b in groups[0]:
+            b.role = "masthead"
+        masthead = groups.pop(0)
+        groups[0][:0] = masthead
     instruments: list[Instrument] = []
     for group in groups:
         if not group:
@@ -218,7 +229,9 @@ def _instrument(tm: TextMap, cleaned: Cleaned, group: list[_Block], issuers: dic
     while i < len(group):
         blk = group[i]
         s = text[blk.start : blk.end]
-        if blk.role == "title" and (m := P.TITLE_LINE.match(s)):
+        if blk.role in ("masthead", "note"):
+            paragraphs.append(_paragraph(tm, cleaned.markers, blk.pieces, blk.role, "heading"))
+        elif blk.role == "title" and (m := P.TITLE_LINE.match(s)):
             kind, number, fragment = m.group("kind").lower(), _norm_number(m.group("number")), False
             paragraphs.append(_paragraph(tm, cleaned.markers, blk.pieces, "title", "title"))
         elif blk.role == "adopted-by" and (m := P.ADOPTED_BY_LINE.match(s)):

@@ -161,7 +161,7 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
         if (
             prev is not None and prev.key == c.key and prev.group is None and c.group is None
             and c.start >= prev.end
-            and re.fullmatch(r"[\s,]*(?:entitled\s*)?[“\"]?", _gap_text(prev, c))
+            and _SAME_THING_GAP.fullmatch(_gap_text(prev, c))
         ):
             continue
         out.append(c)
@@ -169,6 +169,8 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
 
 
 _current_text: list[str] = [""]
+# Between a citation and its own title: "resolution S-30/1 of 19 April 2016, entitled “".
+_SAME_THING_GAP = re.compile(rf"(?:\s+of\s+{P.DATE})?[\s,]*(?:entitled\s*)?[“\"]?")
 
 
 def _gap_text(a: Candidate, b: Candidate) -> str:
@@ -712,12 +714,12 @@ def find_mandates(
     for m in P.INLINE_MANDATE.finditer(text, body_start):
         clauses.append((m.start("verb") - len(m.group("adv") or ""), m.end(), _base(m.group("verb")),
                         text[m.start("verb") - len(m.group("adv") or "") : m.end()]))
-    if para.role == "sub" and para.verb and _is_mandate_verb(para.verb):
+    if "(" in para.label:
         # "(a) To promote ...": addressed like its parent paragraph.
         parent = _parent_addressees(para, inst)
-        if parent:
+        if parent and para.verb and _is_mandate_verb(para.verb):
             addressees, addressee_text, partners = parent
-            due = _due_session(text, inst, ctx)
+            due = _due_session(para, body_start, len(text), inst, ctx)
             span = para.original_span(0, len(text))
             yield Mandate(ctx.file, inst.key, para.label, para.verb, para.verb_text or para.verb,
                           addressees, addressee_text, partners, text[body_start:].strip(" ;."),
@@ -738,7 +740,7 @@ def find_mandates(
         addressees, partners = _addressees(v_end, addressee_end, text, bodies)
         if not addressees:
             continue
-        due = _due_session(text[v_end:limit], inst, ctx)
+        due = _due_session(para, v_end, limit, inst, ctx)
         span = para.original_span(v_start, limit)
         _PARENT_CACHE[(id(inst), para.label)] = (addressees, addressee_text, partners)
         yield Mandate(ctx.file, inst.key, para.label, base, written, addressees, addressee_text,
@@ -788,8 +790,12 @@ def _addressees(start: int, end: int, text: str, bodies: list[Candidate]):
     return tuple(main), tuple(k for k in partners if k not in main)
 
 
-def _due_session(text: str, inst: Instrument, ctx: FileContext) -> SessionRef | None:
-    m = P.SESSION.search(text)
+def _due_session(
+    para: Paragraph, start: int, end: int, inst: Instrument, ctx: FileContext
+) -> SessionRef | None:
+    """The session a mandate is due at: "to report to the Commission at its sixty-third session"."""
+    text = para.text
+    m = P.SESSION.search(text, start, end)
     if not m:
         return None
     number = P.ordinal_value(m.group("ordinal"))
@@ -799,12 +805,13 @@ def _due_session(text: str, inst: Instrument, ctx: FileContext) -> SessionRef | 
     if m.group("body"):
         body_key = _body_key_by_name(m.group("body"), ctx)
     if body_key is None:
-        to_body = P.TO_BODY_BEFORE_SESSION.search(text[: m.start() + 4])
+        to_body = P.TO_BODY_BEFORE_SESSION.search(text[start : m.start()])
         if to_body:
             body_key = _body_key_by_name(to_body.group("body"), ctx, inst)
     if body_key is None and inst.issuer:
         body_key = _body_for_issuer(inst.issuer, ctx)
-    return SessionRef(body_key, number, m.group(), 0, 0)
+    span = para.original_span(m.start("ordinal"), m.end())
+    return SessionRef(body_key, number, ctx.original[span.start : span.end], span.start, span.end)
 
 
 def _body_key_by_name(name: str, ctx: FileContext, inst: Instrument | None = None) -> str | None:

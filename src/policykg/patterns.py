@@ -103,9 +103,13 @@ SYMBOL_RE = re.compile(SYMBOL, re.X)
 
 # Lines that are page furniture in PDF-extracted text (no trailing full stop).
 PAGE_NUMBER = r"(?:-\s*\d{1,4}\s*-|\d{1,4}(?:\s*/\s*\d{1,4})?|Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?)"
-JOB_NUMBER = r"(?:[A-Z]{1,2}\.?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?|\*\d{7,}\*)"
+JOB_NUMBER = r"(?:(?:[A-Z]{1,2}\.?)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?|\*\d{7,}\*)"
 HEADER_TOKEN = rf"(?:{SYMBOL}|{PAGE_NUMBER}|{JOB_NUMBER})"
 HEADER_LINE = re.compile(rf"^[ \t]*{HEADER_TOKEN}(?:[ \t]+{HEADER_TOKEN}){{0,3}}[ \t]*$", re.X)
+
+# A running header that pairs the symbol with the title: "A/RES/73/192    International ...".
+SYMBOL_TITLE_LINE = re.compile(rf"^[ \t]*(?:{SYMBOL}[ \t]{{2,}}\S.*|\S.*\S[ \t]{{2,}}{SYMBOL})[ \t]*$", re.X)
+BRACKET_NOTE = re.compile(r"^\[[^\]]+\]$")
 
 # A footnote body in PDF text whose label is plain digits: "6 United Nations, Treaty Series".
 PLAIN_FOOTNOTE_START = re.compile(
@@ -323,7 +327,7 @@ ADDRESSEE_GROUPS = (
     ("group/member-states", re.compile(r"\b(?:all\s+)?Member\s+States\b")),
     ("group/states-parties", re.compile(r"\bStates\s+parties\b")),
     ("group/donors", re.compile(r"\b(?:other\s+)?donors\b")),
-    ("group/states", re.compile(r"\b(?:all\s+)?States\b(?!\s+parties)")),
+    ("group/states", re.compile(r"(?<!Member\s)\b(?:all\s+)?States\b(?!\s+parties)")),
     ("group/civil-society", re.compile(r"\bcivil\s+society\b")),
 )
 

@@ -474,10 +474,9 @@ def _parse_instruments(
             raise t.error("key", f"{entry.key!r} is already the key of a body")
         first_seen[entry.key] = index
 
-        # Titles are not checked: official titles may repeat (the 1912 and 1925
-        # conventions are both "International Opium Convention").
+        # Titles count as names: the extractor matches both, so neither may repeat.
         for fname, values, casefold in (
-            ("names", entry.names, True),
+            ("names", (entry.title, *entry.names), True),
             ("short", entry.short, True),
             ("acronyms", entry.acronyms, False),
         ):

@@ -131,6 +131,13 @@ def _furniture_edits(text: str) -> list[tuple[int, int, str]]:
     for i, (a, b) in enumerate(lines):
         if repeated.get(text[a:b].strip(), 0) >= 3 and beside_header(i):
             header_idx.add(i)
+    # Symbol-and-title running headers, seen at least twice.
+    titled = Counter(
+        " ".join(text[a:b].split()) for a, b in lines if P.SYMBOL_TITLE_LINE.match(text[a:b])
+    )
+    for i, (a, b) in enumerate(lines):
+        if titled.get(" ".join(text[a:b].split()), 0) >= 2:
+            header_idx.add(i)
     edits: list[tuple[int, int, str]] = []
     for i, (a, b) in enumerate(lines):
         line = text[a:b]
@@ -186,15 +193,26 @@ _NEW_BLOCK = re.compile(
     )""",
     re.X,
 )
+# Lines that are a block on their own: titles, adopting body, "[on the report of ...]".
+_WHOLE_LINE_BLOCK = re.compile(
+    r"""^\s*(?:(?:Resolution|Decision)\s+\S+|The\s+[A-Z][\w\s]+,|\[[^\]]+\]
+        |(?:Resolution|Decision)\s+adopted\s+by\s+.*|(?:S-)?\d{1,4}/\d{1,4}\.\s.*)\s*$""",
+    re.X,
+)
 _NUMBERED = re.compile(r"^\s*\d{1,3}\.\s+\S")
 _OPENER = re.compile(rf"^\s*(?:{P.PREAMBLE_OPENER.pattern[1:]})", re.I)
 
 
 def _starts_block(prev: str, line: str) -> bool:
     """Does ``line`` start a new paragraph after ``prev`` (both non-blank)?"""
-    if _NEW_BLOCK.match(line):
+    if _NEW_BLOCK.match(line) or _WHOLE_LINE_BLOCK.match(prev):
         return True
+    indent = len(line) - len(line.lstrip())
+    prev_indent = len(prev) - len(prev.lstrip())
+    line = line.lstrip()
     ends_clause = bool(re.search(r"[.;:]\W*$", prev))
+    if indent >= 3 and indent > prev_indent and re.search(r"[,;:.]\W*$", prev):
+        return True  # a first-line indent after the end of a clause
     if ends_clause and _NUMBERED.match(line):
         return True
     if re.search(r"[,;:.]\W*$", prev) and line[:1].isupper() and _OPENER.match(line):
@@ -299,6 +317,26 @@ def _split_word_edits(text: str) -> list[tuple[int, int, str]]:
 # --- pass 5: footnote markers ---------------------------------------------------------------
 
 
+_SPACED_MARKER = re.compile(r"(?<=[A-Za-z\d,;.”)]) (\d{1,3})(?= [a-z]| ?[,;.:](?:\s|$))")
+
+
+def _plain_markers(text: str, plain: dict, at_line_start) -> list[tuple[int, int, str, bool]]:
+    """Plain-digit markers of PDF text: glued ones ("Protocol,1"), and spaced ones
+    ("of 1971 2 and") only when they are the next number in the footnote sequence."""
+    labels = sorted(plain, key=int)
+    cands = [(m.start(1), m.end(1), m.group(1), True) for m in P.PLAIN_MARKER.finditer(text)]
+    cands += [(m.start(1), m.end(1), m.group(1), False) for m in _SPACED_MARKER.finditer(text)]
+    out: list[tuple[int, int, str, bool]] = []
+    expected = 0
+    for start, end, label, glued in sorted(cands):
+        if label not in plain or at_line_start(start):
+            continue
+        if glued or (expected < len(labels) and label == labels[expected]):
+            out.append((start, end, label, False))
+            expected = labels.index(label) + 1
+    return out
+
+
 def _lift_markers(original: str, tm: TextMap) -> Cleaned:
     text = tm.text
     found: list[tuple[int, int, str, bool]] = []  # (start, end, label, at line start)
@@ -323,9 +361,7 @@ def _lift_markers(original: str, tm: TextMap) -> Cleaned:
     if plain and not any(f[3] for f in found):
         for label, m in plain.items():
             found.append((m.start(1), m.end(1), label, True))
-        for m in P.PLAIN_MARKER.finditer(text):
-            if m.group(1) in plain and not at_line_start(m.start()):
-                found.append((m.start(), m.end(), m.group(1), False))
+        found.extend(_plain_markers(text, plain, at_line_start))
     found.sort()
     edits: list[tuple[int, int, str]] = []
     markers: list[Marker] = []
