@@ -51,30 +51,10 @@ _SUP_TAG = re.compile(r"<sup>\s*([0-9]+)\s*</sup>", re.IGNORECASE)
 _LONG_WORD = re.compile(r"([^A-Za-z]*)([A-Za-z]{8,})([^A-Za-z]*)")
 _VOWELS = frozenset("aeiouyAEIOUY")
 _DIGRAPHS = frozenset({"ch", "ck", "gh", "ph", "qu", "sh", "th", "wh"})
-_ONSETS = frozenset(
-    [
-        "bl",
-        "br",
-        "cl",
-        "cr",
-        "dr",
-        "fl",
-        "fr",
-        "gl",
-        "gr",
-        "pl",
-        "pr",
-        "sc",
-        "sk",
-        "sl",
-        "sm",
-        "sn",
-        "sp",
-        "st",
-        "tr",
-        "tw",
-    ]
-)
+# fmt: off
+_ONSETS = frozenset({"bl", "br", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sc", "sk",
+                     "sl", "sm", "sn", "sp", "st", "tr", "tw"})
+# fmt: on
 _SYMBOL_YEAR = re.compile(r"(?:19|20)(\d\d)\b")
 
 
@@ -238,31 +218,12 @@ def pdfize(
 CND, GA, ECOSOC = "CND", "GA", "ECOSOC"
 MONTHS = ("March", "December", "July")
 
-_UNITS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_UNIT_ORD = (
-    "",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-)
-_TEENS_ORD = (
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-)
+# fmt: off
+_UNIT_ORD = ("", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth")
+_TEENS_ORD = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+              "sixteenth", "seventeenth", "eighteenth", "nineteenth")
+# fmt: on
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 
@@ -698,7 +659,9 @@ class _Writer:
                 )
         elif source == "ga":
             number, _, rest = detail.partition(", ")
-            body = f"General Assembly resolution {self.link(number)}{', ' + rest if rest else ''}."
+            if "/" in number:
+                number = self.link(number)
+            body = f"General Assembly resolution {number}{', ' + rest if rest else ''}."
         else:  # "doc": the detail is the whole body
             body = detail
         self.last_source = (source, detail)

@@ -41,7 +41,7 @@ def read_structure(cleaned: Cleaned) -> Structure:
     tm = cleaned.text
     blocks = [_classify(cleaned, a, b) for a, b in _block_ranges(tm.text)]
     body = [b for b in blocks if b.role != "footnote"]
-    _join_broken(tm.text, body)
+    _join_broken(cleaned, body)
     footnotes = tuple(
         Footnote(b.label or "?", _paragraph(tm, cleaned.markers, [(b.start, b.end)], f"fn{b.label}", "footnote"))
         for b in blocks
@@ -99,24 +99,42 @@ def _opens_paragraph(block: _Block, text: str) -> bool:
     return bool(P.PREAMBLE_OPENER.match(text[block.start : block.end]))
 
 
-def _join_broken(text: str, body: list[_Block]) -> None:
+def _page_break_between(cleaned: Cleaned, end: int, start: int) -> bool:
+    """Did the source hold page furniture or footnotes between two blocks?"""
+    gap = cleaned.original[cleaned.text.span(end - 1, end)[1] : cleaned.text.span(start, start + 1)[0]]
+    return bool(re.search(r"\S|\f", gap))
+
+
+def _join_broken(cleaned: Cleaned, body: list[_Block]) -> None:
     """Join a paragraph broken by a page (and footnotes) to the block that continues it."""
+    text = cleaned.text.text
     i = 0
     while i + 1 < len(body):
         prev, nxt = body[i], body[i + 1]
-        prev_text = text[prev.pieces[-1][0] : prev.pieces[-1][1]]
+        prev_end = prev.pieces[-1][1]
+        prev_text = text[prev.pieces[-1][0] : prev_end]
         nxt_text = text[nxt.start : nxt.end]
         joinable_prev = prev.role in ("text", "operative", "sub")
+        unfinished = not P.SENTENCE_END.search(prev_text) and not _opens_paragraph(nxt, text)
+        page_break = _page_break_between(cleaned, prev_end, nxt.start)
         continues = nxt.role == "text" and (
             nxt_text[:1].islower()
-            or (not P.SENTENCE_END.search(prev_text) and not _opens_paragraph(nxt, text)
-                and re.search(r"\b(?:of|the|and|or|in|on|to|for|by|with|a|an|its|their)$", prev_text))
+            or (unfinished and re.search(_OPEN_END, prev_text))
+            or (unfinished and page_break)
+            # Between numbered paragraphs only headings stand unnumbered: a full block
+            # after a page break goes on with the numbered paragraph.
+            or (page_break and prev.role in ("operative", "sub") and not _opens_paragraph(nxt, text)
+                and P.SENTENCE_END.search(nxt_text) and len(nxt_text) > 80)
         )
         if joinable_prev and continues:
             prev.pieces.extend(nxt.pieces)
             del body[i + 1]
         else:
             i += 1
+
+
+# A paragraph that stops on one of these words cannot be finished.
+_OPEN_END = r"\b(?:of|the|and|or|in|on|to|for|by|with|a|an|its|their|from|at|as|into|that)$"
 
 
 # --- instruments ----------------------------------------------------------------------------

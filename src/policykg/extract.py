@@ -136,6 +136,7 @@ def paragraph_candidates(
     found.extend(_symbols(text))
     found.extend(_registry_instruments(text, ctx))
     found.extend(_generic_treaties(text, ctx))
+    found.extend(_generic_declarations(text))
     found.extend(_collectives(text, ctx))
     found.extend(_outcome_documents(text, ctx))
     found.extend(_reports(text))
@@ -145,7 +146,9 @@ def paragraph_candidates(
 
 def _settle(found: list[Candidate]) -> list[Candidate]:
     """Keep the best reading where candidates overlap; merge adjacent repeats of one key."""
-    order = sorted(found, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    order = sorted(
+        found, key=lambda c: (-c.priority, not c.in_registry, -(c.end - c.start), c.start)
+    )
     kept: list[Candidate] = []
     for c in order:
         clash = [k for k in kept if k.start < c.end and c.start < k.end]
@@ -196,7 +199,7 @@ def issuer_from_number(number: str) -> str | None:
     """The body a number's shape implies: S-30/1 -> GA, 2003/32 -> ECOSOC, 217 A (III) -> GA."""
     if re.match(r"(?:S|ES)-\d", number) or re.search(r"\([IVXLC]+\)$", number):
         return "GA"
-    if re.match(r"WHA", number):
+    if re.match(r"WHA|\d{1,2}\.\d{1,3}$", number):
         return "WHA"
     if re.search(r"\(\d{4}\)$", number):
         return "SC"
@@ -208,8 +211,9 @@ def issuer_from_number(number: str) -> str | None:
 
 
 def _norm_number(number: str) -> str:
+    """Canonical number: whitespace folded, "WHA72.1" -> "72.1" (the issuer says WHA)."""
     number = " ".join(number.split())
-    return re.sub(r"^WHA\s", "WHA", number)
+    return re.sub(r"^WHA\s?", "", number)
 
 
 def resolution_key(kind: str, issuer: str | None, number: str) -> str:
@@ -355,12 +359,19 @@ def _registry_instruments(text: str, ctx: FileContext) -> Iterator[Candidate]:
             amended: tuple[str, ...] = ()
             end = year_end
             if entry.kind == "treaty" and (am := P.AS_AMENDED.match(text[end:])):
-                amended = entry.amended_by or ()
                 end += am.end()
+            if entry.kind == "treaty" and re.search(r"\bas\s+amended\b", text[start:end], re.I):
+                amended = _amenders(entry, ctx)
             article = None
             if entry.kind == "treaty" and (art := P.ARTICLE_BEFORE.search(text[max(0, start - 60) : start])):
                 article = " ".join(art.group("article").split())
             yield _entry_candidate(entry, start, end, year, amended, article)
+
+
+def _amenders(entry, ctx: FileContext) -> tuple[str, ...]:
+    """Keys of the instruments that amend ``entry`` ("as amended by the 1972 Protocol")."""
+    found = [e.key for e in ctx.names.registry.entries if entry.key in e.amends]
+    return tuple(dict.fromkeys([*entry.amended_by, *found]))
 
 
 def _entry_candidate(entry, start: int, end: int, year: int | None, amended=(), article=None):
@@ -399,7 +410,7 @@ def _generic_treaties(text: str, ctx: FileContext) -> Iterator[Candidate]:
         if entry is not None:
             amended = ()
             if am := P.AS_AMENDED.match(text[end:]):
-                amended = entry.amended_by
+                amended = _amenders(entry, ctx)
                 end += am.end()
             art = P.ARTICLE_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
             article = " ".join(art.group("article").split()) if art else None
@@ -418,7 +429,7 @@ def _generic_treaties(text: str, ctx: FileContext) -> Iterator[Candidate]:
             entry = matches[0]
             amended = ()
             if am := P.AS_AMENDED.match(text[end:]):
-                amended = entry.amended_by
+                amended = _amenders(entry, ctx)
                 end += am.end()
             art = P.ARTICLE_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
             article = " ".join(art.group("article").split()) if art else None
@@ -444,6 +455,18 @@ def _closest_treaty(name: str, year: int | None, treaties) -> object | None:
             if score > best_score:
                 best, best_score = e, score
     return best if best_score >= 0.6 else None
+
+
+def _generic_declarations(text: str) -> Iterator[Candidate]:
+    """Declarations the registry does not list, keyed by their words and year."""
+    for m in P.GENERIC_DECLARATION.finditer(text):
+        name = " ".join(m.group("name").split())
+        year = int(re.search(r"\d{4}", m.group("year")).group()) if m.group("year") else None
+        qualified = len(name.split()) >= 3 and (year or re.search(r"\s(?:on|of|for|against|to)\s", name))
+        if not qualified or name.lower().startswith(("the ", "this ", "that ")):
+            continue
+        key = f"declaration/{_slug(name)}" + (f"-{year}" if year else "")
+        yield Candidate(m.start(), m.end(), "declaration", key, year=year)
 
 
 def _outcome_documents(text: str, ctx: FileContext) -> Iterator[Candidate]:
@@ -672,6 +695,18 @@ def _annotate(anchor, fn: Footnote, fn_cands: list[Candidate], ctx: FileContext)
         target.published_in = symbol
 
 
+_LINK_TAIL = re.compile(r"\]\([^()\s]*\)")
+
+
+def _balanced(original: str, span):
+    """Widen a span so that markup it opens is closed: "[73/192" -> "[73/192](#)"."""
+    start, end = span.start, span.end
+    surface = original[start:end]
+    if surface.count("[") > surface.count("]") and (m := _LINK_TAIL.match(original, end)):
+        end = m.end()
+    return type(span)(start, end)
+
+
 # --- candidates -> mentions -------------------------------------------------------------------
 
 
@@ -681,7 +716,7 @@ def _to_mentions(
 ) -> list[Mention]:
     out = []
     for c in cands:
-        span = para.original_span(c.start, c.end)
+        span = _balanced(ctx.original, para.original_span(c.start, c.end))
         line, column = line_column(ctx.original, span.start)
         out.append(Mention(
             file=ctx.file, citing=citing, kind=c.kind, key=c.key, issuer=c.issuer,

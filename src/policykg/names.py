@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,54 +19,95 @@ MIN_PREFIX_WORDS = 8  # a truncated title must keep at least this many words...
 MIN_PREFIX_SHARE = 0.5  # ...and at least this share of the title's words
 
 
+_TOKEN = re.compile(r"[\w'’]+(?:[-–][\w'’]+)*|[^\w\s]")
+
+
 def _words_pattern(name: str, prefix_words: int | None) -> str:
-    words = name.split()
-    parts = [re.escape(w) for w in words]
+    """A regex for ``name`` with flexible spacing; optionally any prefix of enough words."""
+    tokens = _TOKEN.findall(name)
+    parts: list[str] = []
+    for i, tok in enumerate(tokens):
+        word = tok[0].isalnum() or tok[0] == "_"
+        sep = "" if i == 0 else (r"\s+" if word and (tokens[i - 1][0].isalnum() or
+                                                      tokens[i - 1] in ",;:)”\"") else r"\s*")
+        parts.append(sep + re.escape(tok))
+    n_words = sum(1 for t in tokens if t[0].isalnum())
     if prefix_words is None:
-        return r"\s+".join(parts)
-    prefix_words = max(prefix_words, math.ceil(len(words) * MIN_PREFIX_SHARE))
-    if len(words) <= prefix_words:
-        return r"\s+".join(parts)
-    head = r"\s+".join(parts[:prefix_words])
+        return "".join(parts)
+    prefix_words = max(prefix_words, math.ceil(n_words * MIN_PREFIX_SHARE))
+    if n_words <= prefix_words:
+        return "".join(parts)
+    # The head ends after the prefix_words-th word; each later token is optional, in order.
+    seen, cut = 0, len(parts)
+    for i, tok in enumerate(tokens):
+        seen += tok[0].isalnum()
+        if seen == prefix_words:
+            cut = i + 1
+            break
+    # Later words are optional in order; punctuation goes with the word after it, so a
+    # truncated title never ends on a comma or an opening quote.
+    units: list[str] = []
+    pending = ""
+    for part, tok in zip(parts[cut:], tokens[cut:], strict=True):
+        if tok[0].isalnum():
+            units.append(pending + part)
+            pending = ""
+        else:
+            pending += part
+    if pending and units:
+        units[-1] += pending
     tail = ""
-    for w in reversed(parts[prefix_words:]):
-        tail = rf"(?:\s+{w}{tail})?"
-    return head + tail
+    for unit in reversed(units):
+        tail = f"(?:{unit}{tail})?"
+    return "".join(parts[:cut]) + tail
+
+
+_WORD = re.compile(r"[\w'’]+")
 
 
 @dataclass(frozen=True)
 class NameMatcher:
-    """One regex over many names; ``targets[group]`` are the keys a group stands for."""
+    """Names indexed by their first word: at each word of a text, only the names that
+    begin with it are tried, and the longest match wins. Matches do not overlap."""
 
-    regex: re.Pattern[str]
-    targets: dict[str, tuple[str, ...]]
+    index: dict[str, tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]]
+    fold_case: bool
 
-    def finditer(self, text: str):
-        for m in self.regex.finditer(text):
-            group = m.lastgroup
-            if group:
-                yield m, self.targets[group]
+    def finditer(self, text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...]]]:
+        last_end = 0
+        for w in _WORD.finditer(text):
+            if w.start() < last_end:
+                continue
+            word = w.group().lower() if self.fold_case else w.group()
+            best: tuple[re.Match[str], tuple[str, ...]] | None = None
+            for rx, keys in self.index.get(word, ()):
+                m = rx.match(text, w.start())
+                if m and (best is None or m.end() > best[0].end()):
+                    best = (m, keys)
+            if best is not None:
+                yield best
+                last_end = best[0].end()
 
 
 def _matcher(named: list[tuple[str, str]], *, flags: int, prefixes: bool) -> NameMatcher:
-    """Compile (name, key) pairs, longest first; equal names share one group."""
+    """Compile (name, key) pairs; equal names share one entry."""
     by_name: dict[str, list[str]] = {}
     for name, key in named:
-        norm = " ".join(name.split())
+        norm = " ".join(name.split()).rstrip(",;. ")
         if norm:
             by_name.setdefault(norm, []).append(key)
-    alternatives = []
-    targets: dict[str, tuple[str, ...]] = {}
-    for i, (name, keys) in enumerate(sorted(by_name.items(), key=lambda kv: -len(kv[0]))):
-        group = f"n{i}"
+    fold = bool(flags & re.I)
+    index: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {}
+    for name, keys in by_name.items():
+        first = _WORD.match(name)
+        if first is None:
+            continue
         long_title = prefixes and len(name.split()) >= 2 * MIN_PREFIX_WORDS - 2
         pattern = _words_pattern(name, MIN_PREFIX_WORDS if long_title else None)
-        lead = r"(?<![\w-])" if name[0].isalnum() else ""
-        alternatives.append(f"(?P<{group}>{lead}{pattern}(?![\\w-]))")
-        targets[group] = tuple(dict.fromkeys(keys))
-    if not alternatives:
-        return NameMatcher(re.compile(r"(?!x)x"), {})
-    return NameMatcher(re.compile("|".join(alternatives), flags), targets)
+        rx = re.compile(rf"(?<![\w-]){pattern}(?![\w-])", flags)
+        word = first.group().lower() if fold else first.group()
+        index.setdefault(word, []).append((rx, tuple(dict.fromkeys(keys))))
+    return NameMatcher({k: tuple(v) for k, v in index.items()}, fold)
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ def _verb_alternation(verbs: tuple[str, ...]) -> str:
 PREAMBLE_OPENER = re.compile(
     rf"^(?P<adv>{ADVERB.replace('also', 'Also').replace('further', 'Further')}|{ADVERB})?"
     rf"(?P<verb>{_verb_alternation(PREAMBLE_VERBS)})\b"
-    rf"(?P<tail>(?:\s+(?:also|further|again|once\s+again|its|their))?{MANNER}?(?:\s+(?:of|that))?)",
+    rf"(?P<tail>(?:\s+(?:also|further|again|once\s+again))?{MANNER}?(?:\s+(?:of|that))?)",
     re.I,
 )
 OPERATIVE_OPENER = re.compile(
@@ -262,6 +262,18 @@ GENERIC_TREATY = re.compile(
         (?:\s+(?:(?:and|of|the|in|on|for|against|to|from)\s+)*[A-Z][\w'’-]*)*
     )
     (?P<year>(?:,\s*|\s+of\s+)(?:1[89]\d\d|20\d\d))?
+    """,
+    re.X,
+)
+# Declarations, plans and programmes of action missing from the registry.
+GENERIC_DECLARATION = re.compile(
+    r"""
+    \b(?P<name>
+        (?:[A-Z][\w'’-]*\s+){0,4}
+        (?:Declaration|Plan\s+of\s+Action|Programme\s+of\s+Action|Ministerial\s+Statement|Joint\s+Statement|Outcome\s+Document)
+        (?:\s+(?:on|of|for|against|to)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:(?:and|of|the|in|on|for|against|to)\s+)*[A-Z][\w'’-]*)*)?
+    )
+    (?P<year>(?:,\s*|\s+of\s+|\s+)(?:1[89]\d\d|20\d\d)\b)?
     """,
     re.X,
 )

@@ -186,7 +186,6 @@ _NEW_BLOCK = re.compile(
         [{P.SUPERSCRIPTS}]                      # footnote body
       | <sup>
       | \*\s
-      | \(\w{{1,5}}\)\s                          # (a) sub-paragraph
       | (?:Resolution|Decision)\s+\S+\s*$       # title line
       | The\s+[A-Z][\w\s]+,\s*$                 # adopting body line
       | \d{{1,4}}/\d{{1,4}}\.\s                  # GA-style numbered title
@@ -203,7 +202,7 @@ _NUMBERED = re.compile(r"^\s*\d{1,3}\.\s+\S")
 _OPENER = re.compile(rf"^\s*(?:{P.PREAMBLE_OPENER.pattern[1:]})", re.I)
 
 
-def _starts_block(prev: str, line: str) -> bool:
+def _starts_block(prev: str, line: str, typical: int = 80) -> bool:
     """Does ``line`` start a new paragraph after ``prev`` (both non-blank)?"""
     if _NEW_BLOCK.match(line) or _WHOLE_LINE_BLOCK.match(prev):
         return True
@@ -215,12 +214,14 @@ def _starts_block(prev: str, line: str) -> bool:
         return True  # a first-line indent after the end of a clause
     if ends_clause and _NUMBERED.match(line):
         return True
+    if re.search(r"[,;:.]\W*$", prev) and re.match(r"\(\w{1,5}\)\s", line):
+        return True  # (a) sub-paragraph after the clause that introduces it
     if re.search(r"[,;:.]\W*$", prev) and line[:1].isupper() and _OPENER.match(line):
         return True
     if P.PLAIN_FOOTNOTE_START.match(line.lstrip()):
         return True
-    # A short line without final punctuation followed by a capital: a heading.
-    return len(prev.strip()) < 60 and not re.search(r"[,;:.\-]\W*$", prev) and line[:1].isupper() and (
+    # A line much shorter than the text's lines, without final punctuation: a heading.
+    return len(prev.strip()) < min(60, 0.6 * typical) and not re.search(r"[,;:.\-]\W*$", prev) and line[:1].isupper() and (
         prev.strip()[:1].isupper() and not re.search(r"\b(?:of|the|and|in|on|to|for|by)$", prev.strip())
     )
 
@@ -230,10 +231,12 @@ def _unwrap_edits(text: str) -> list[tuple[int, int, str]]:
     if len(lines) < 2:
         return []
     vocabulary: set[str] | None = None
+    lengths = sorted(len(text[a:b].strip()) for a, b in lines if b > a)
+    typical = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
     edits: list[tuple[int, int, str]] = []
     for (a1, b1), (a2, b2) in zip(lines, lines[1:], strict=False):
         prev, line = text[a1:b1], text[a2:b2]
-        if not prev.strip() or not line.strip() or _starts_block(prev, line):
+        if not prev.strip() or not line.strip() or _starts_block(prev, line, typical):
             continue
         stripped = prev.rstrip()
         tail = b1 - (len(prev) - len(stripped))
@@ -274,7 +277,7 @@ def _keep_hyphen(first: str, second: str, vocabulary: set[str]) -> bool:
 # --- pass 4: words split by extraction -------------------------------------------------------
 
 _PAIR = re.compile(r"(?<![\w-])([A-Za-z]{1,20}) ([a-z]{1,20})(?![\w-])")
-_RARE = 3.8  # a part rarer than this (Zipf scale) makes a pair worth a look
+_RARE = 5.5  # a part rarer than this (Zipf scale) makes a pair worth a look
 _MARGIN = 3.0  # the joined word must be this much likelier than the two words apart
 
 
@@ -317,6 +320,30 @@ def _split_word_edits(text: str) -> list[tuple[int, int, str]]:
 # --- pass 5: footnote markers ---------------------------------------------------------------
 
 
+_PLAIN_NOTE_LINE = re.compile(r"(?m)^[ \t]*(\d{1,3})[ \t]+(?=[A-Z*\"“])\S.*$")
+
+
+def _plain_footnote_starts(text: str) -> dict[str, re.Match[str]]:
+    """Footnote bodies labelled with plain digits ("6 United Nations, Treaty Series ...").
+
+    A line counts when it opens like a footnote, or when it starts a block and the same
+    number stands glued to a word earlier in the text ("Protocol,6").
+    """
+    glued = {m.group(1): m.start() for m in P.PLAIN_MARKER.finditer(text)}
+    out: dict[str, re.Match[str]] = {}
+    for m in _PLAIN_NOTE_LINE.finditer(text):
+        label = m.group(1)
+        if re.match(rf"\d+\s+{P.MONTH}\b", m.group().lstrip()):
+            continue
+        block_start = m.start() == 0 or text[max(0, m.start() - 2) : m.start()] == "\n\n"
+        if P.PLAIN_FOOTNOTE_START.match(m.group().lstrip()) or (
+            block_start and glued.get(label, len(text)) < m.start()
+        ):
+            out.setdefault(label, m)
+    return out
+
+
+_YEAR_MARKER = re.compile(r"(?<![\w/.-])((?:1[89]|20)\d\d)(\d{1,3})(?=[\s,;.:)”]|$)")
 _SPACED_MARKER = re.compile(r"(?<=[A-Za-z\d,;.”)]) (\d{1,3})(?= [a-z]| ?[,;.:](?:\s|$))")
 
 
@@ -326,6 +353,8 @@ def _plain_markers(text: str, plain: dict, at_line_start) -> list[tuple[int, int
     labels = sorted(plain, key=int)
     cands = [(m.start(1), m.end(1), m.group(1), True) for m in P.PLAIN_MARKER.finditer(text)]
     cands += [(m.start(1), m.end(1), m.group(1), False) for m in _SPACED_MARKER.finditer(text)]
+    # Glued to a year, "of 197126": only when 26 is the next footnote due.
+    cands += [(m.start(2), m.end(2), m.group(2), False) for m in _YEAR_MARKER.finditer(text)]
     out: list[tuple[int, int, str, bool]] = []
     expected = 0
     for start, end, label, glued in sorted(cands):
@@ -356,9 +385,8 @@ def _lift_markers(original: str, tm: TextMap) -> Cleaned:
         for m in asterisk_notes:
             star = text.index("*", m.start())
             found.append((star, star + 1, "*", True))
-    plain = {m.group(1): m for m in re.finditer(r"(?m)^[ \t]*(\d{1,3})[ \t]+\S.*$", text)
-             if P.PLAIN_FOOTNOTE_START.match(m.group().lstrip())}
-    if plain and not any(f[3] for f in found):
+    plain = _plain_footnote_starts(text)
+    if plain:
         for label, m in plain.items():
             found.append((m.start(1), m.end(1), label, True))
         found.extend(_plain_markers(text, plain, at_line_start))
