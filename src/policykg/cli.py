@@ -18,8 +18,13 @@ from .errors import PolicyKGError, SourceError
 from .models import Extraction
 from .pipeline import corpus_findings, extract_paths
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-err = Console(stderr=True, highlight=False)
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False)
+
+
+def say(message: str) -> None:
+    """One unwrapped line on standard error: messages stay greppable."""
+    print(message, file=sys.stderr)
+
 
 
 class ExtractFormat(str, Enum):
@@ -51,7 +56,7 @@ def extract(
     for result in extract_paths(paths, jobs=workers, max_bytes=settings.max_file_bytes):
         if isinstance(result, SourceError):
             failed += 1
-            err.print(f"policykg: error: {result}")
+            say(f"policykg: error: {result}")
             continue
         done.append(result)
         if fmt is ExtractFormat.jsonl:
@@ -62,24 +67,25 @@ def extract(
                     out.write(json.dumps({"kind": "mandate", **md.to_json()}, ensure_ascii=False) + "\n")
         if findings:
             for f in result.findings:
-                err.print(f"warning: {f}")
+                say(f"warning: {f}")
     if findings:
         for f in corpus_findings(done):
-            err.print(f"warning: {f}")
+            say(f"warning: {f}")
     if fmt is ExtractFormat.table:
         _summary(done)
     if failed:
-        err.print(f"policykg: {failed} file(s) could not be read")
+        say(f"policykg: {failed} file(s) could not be read")
         raise typer.Exit(1)
 
 
 def _summary(done: list[Extraction]) -> None:
-    table = Table(title="policykg: extraction summary")
+    table = Table(title="policykg: mentions extracted per file")
     kinds = ("resolution", "decision", "treaty", "declaration", "document", "report",
              "programme", "body")
-    table.add_column("file")
-    table.add_column("instruments", justify="right")
-    for k in kinds:
+    short = ("res", "dec", "treaty", "decl", "doc", "report", "prog", "body")
+    table.add_column("file", no_wrap=True)
+    table.add_column("instr", justify="right")
+    for k in short:
         table.add_column(k, justify="right")
     table.add_column("mandates", justify="right")
     table.add_column("findings", justify="right")
@@ -87,14 +93,14 @@ def _summary(done: list[Extraction]) -> None:
         counts = Counter(m.kind for m in e.mentions)
         table.add_row(Path(e.file).name, str(sum(1 for i in e.instruments if not i.fragment)),
                       *(str(counts[k]) for k in kinds), str(len(e.mandates)), str(len(e.findings)))
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
 def main() -> None:
     try:
         app()
     except PolicyKGError as exc:
-        err.print(f"policykg: error: {exc}")
+        say(f"policykg: error: {exc}")
         sys.exit(2)
 
 

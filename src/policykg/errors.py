@@ -18,6 +18,9 @@ class SourceError(PolicyKGError):
         where = path if line is None else f"{path}:{line}:{column}"
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self):  # picklable across worker processes
+        return (SourceError, (self.path, self.reason, self.line, self.column))
+
 
 class UsageError(PolicyKGError):
     """A bad command-line parameter or setting: names the parameter and what is valid."""

@@ -195,7 +195,7 @@ _NEW_BLOCK = re.compile(
 # Lines that are a block on their own: titles, adopting body, "[on the report of ...]".
 _WHOLE_LINE_BLOCK = re.compile(
     r"""^\s*(?:(?:Resolution|Decision)\s+\S+|The\s+[A-Z][\w\s]+,|\[[^\]]+\]
-        |(?:Resolution|Decision)\s+adopted\s+by\s+.*|(?:S-)?\d{1,4}/\d{1,4}\.\s.*)\s*$""",
+        |(?:Resolution|Decision)\s+adopted\s+by\s+.*)\s*$""",
     re.X,
 )
 _NUMBERED = re.compile(r"^\s*\d{1,3}\.\s+\S")
@@ -234,26 +234,22 @@ def _unwrap_edits(text: str) -> list[tuple[int, int, str]]:
     lengths = sorted(len(text[a:b].strip()) for a, b in lines if b > a)
     typical = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
     edits: list[tuple[int, int, str]] = []
-    for (a1, b1), (a2, b2) in zip(lines, lines[1:], strict=False):
+    filled = [(a, b) for a, b in lines if text[a:b].strip()]
+    for (a1, b1), (a2, b2) in zip(filled, filled[1:], strict=False):
         prev, line = text[a1:b1], text[a2:b2]
-        if not prev.strip() or not line.strip() or _starts_block(prev, line, typical):
+        across_blank = "\n" in text[b1 + 1 : a2]  # blank lines between: a page break
+        if not across_blank and _starts_block(prev, line, typical):
             continue
         stripped = prev.rstrip()
         tail = b1 - (len(prev) - len(stripped))
-        if m := re.search(r"([A-Za-z]+)-$", stripped):
-            first = m.group(1)
-            nxt = re.match(r"\s*([a-z]+)", line)
-            if nxt:
-                if vocabulary is None:
-                    vocabulary = _document_vocabulary(text)
-                lead = a2 + (len(line) - len(line.lstrip()))
-                if _keep_hyphen(first, nxt.group(1), vocabulary):
-                    edits.append((tail, lead, ""))
-                else:
-                    edits.append((tail - 1, lead, ""))
-                continue
         lead = a2 + (len(line) - len(line.lstrip()))
-        edits.append((tail, lead, " "))
+        if (m := re.search(r"([A-Za-z]+)-$", stripped)) and (nxt := re.match(r"\s*([a-z]+)", line)):
+            if vocabulary is None:
+                vocabulary = _document_vocabulary(text)
+            keep = _keep_hyphen(m.group(1), nxt.group(1), vocabulary)
+            edits.append((tail if keep else tail - 1, lead, ""))
+        elif not across_blank:
+            edits.append((tail, lead, " "))
     return edits
 
 

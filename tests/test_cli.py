@@ -1,0 +1,66 @@
+"""The ``policykg`` command as a user runs it: output formats, bad input, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import CORPUS, ROOT
+
+INTERFACE = ["file", "citing", "kind", "key", "issuer", "number", "year", "date", "unts", "symbol",
+             "article", "verb", "verb_text", "paragraph", "surface", "start", "end"]
+
+
+def run(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "policykg.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, **kw)
+
+
+def test_jsonl_has_the_interface_fields_in_file_order():
+    path = CORPUS / "000_b683d9e7a0c726a8.txt"
+    r = run("extract", path, "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert rows and all(set(INTERFACE) <= set(row) for row in rows)
+    assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
+    text = path.read_text(encoding="utf-8")
+    assert all(text[r["start"] : r["end"]] == r["surface"] for r in rows)
+    first = next(r for r in rows if r["key"] == "CND 61/8")
+    assert (first["citing"], first["date"], first["paragraph"], first["verb"]) == (
+        "CND 62/4", "2018-03-16", "pp3", "Recalling")
+
+
+def test_table_summarises_each_file():
+    r = run("extract", CORPUS, "--format", "table", "--no-findings")
+    assert r.returncode == 0, r.stderr
+    for name in ("000_b683d9e7a0c726a8.txt", "004_b0bde2738dac2700.txt"):
+        assert name in r.stdout
+
+
+def test_bad_files_are_named_and_the_rest_still_processed(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("The Commission,\n\nRecalling its resolution 61/8 of 16 March 2018,\n")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "latin.txt").write_bytes("Résolution".encode("latin-1"))
+    r = run("extract", tmp_path, tmp_path / "missing.txt", "--no-findings")
+    assert r.returncode == 1
+    assert "empty.txt: file is empty" in r.stderr
+    assert "latin.txt:1:2: not UTF-8" in r.stderr
+    assert "missing.txt: no such file" in r.stderr
+    assert "Traceback" not in r.stderr
+    keys = [json.loads(line)["key"] for line in r.stdout.splitlines()]
+    assert "UN 61/8" in keys or "CND 61/8" in keys
+
+
+def test_findings_go_to_standard_error():
+    r = run("extract", CORPUS, "--format", "jsonl")
+    assert "conflicting-date: CND 58/9" in " ".join(r.stderr.split())
+    assert all(line.startswith("{") for line in r.stdout.splitlines())
+
+
+def test_mandates_on_request():
+    r = run("extract", CORPUS / "000_b683d9e7a0c726a8.txt", "--mandates", "--no-findings")
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    mandates = [m for m in rows if m["kind"] == "mandate"]
+    assert any(m["due_session"] and m["due_session"]["number"] == 63 for m in mandates)

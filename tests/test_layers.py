@@ -1,0 +1,33 @@
+"""Data flows one way: a module imports only from the same or earlier layers."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).parents[1] / "src" / "policykg"
+# Earlier layers first. Modules in one layer may import each other.
+LAYERS = [
+    {"errors", "config", "models", "patterns", "textmap", "dates", "registry"},
+    {"sources", "names"},
+    {"document"},
+    {"extract", "findings"},
+    {"pipeline"},
+    {"cli", "__init__"},
+]
+
+
+def _layer(module: str) -> int:
+    for i, layer in enumerate(LAYERS):
+        if module in layer:
+            return i
+    raise AssertionError(f"module {module} is in no layer: add it to LAYERS")
+
+
+def test_imports_follow_the_data_flow():
+    for path in sorted(SRC.glob("*.py")):
+        here = _layer(path.stem)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                there = _layer(node.module.split(".")[0])
+                assert there <= here, f"{path.name} imports {node.module} from a later layer"
