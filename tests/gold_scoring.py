@@ -15,7 +15,9 @@ def load_gold() -> dict[str, list[dict]]:
     """Gold rows by corpus file name."""
     out = {}
     for path in sorted(GOLD_DIR.glob("*.jsonl")):
-        out[path.stem + ".txt"] = [json.loads(line) for line in path.read_text().splitlines() if line]
+        out[path.stem + ".txt"] = [
+            json.loads(line) for line in path.read_text().splitlines() if line
+        ]
     return out
 
 

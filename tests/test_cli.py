@@ -8,13 +8,35 @@ import sys
 
 from conftest import CORPUS, ROOT
 
-INTERFACE = ["file", "citing", "kind", "key", "issuer", "number", "year", "date", "unts", "symbol",
-             "article", "verb", "verb_text", "paragraph", "surface", "start", "end"]
+INTERFACE = [
+    "file",
+    "citing",
+    "kind",
+    "key",
+    "issuer",
+    "number",
+    "year",
+    "date",
+    "unts",
+    "symbol",
+    "article",
+    "verb",
+    "verb_text",
+    "paragraph",
+    "surface",
+    "start",
+    "end",
+]
 
 
 def run(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "policykg.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=ROOT, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "policykg.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        **kw,
+    )
 
 
 def test_jsonl_has_the_interface_fields_in_file_order():
@@ -28,7 +50,11 @@ def test_jsonl_has_the_interface_fields_in_file_order():
     assert all(text[r["start"] : r["end"]] == r["surface"] for r in rows)
     first = next(r for r in rows if r["key"] == "CND 61/8")
     assert (first["citing"], first["date"], first["paragraph"], first["verb"]) == (
-        "CND 62/4", "2018-03-16", "pp3", "Recalling")
+        "CND 62/4",
+        "2018-03-16",
+        "pp3",
+        "Recalling",
+    )
 
 
 def test_table_summarises_each_file():

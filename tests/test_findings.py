@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from conftest import extracted
-
 from policykg import corpus_findings
 
-FILES = [f"{n}.txt" for n in ("000_b683d9e7a0c726a8", "001_067b0b7149bfe287", "002_af8c892a89e4666d",
-                              "003_e32f7980345ce9ca", "004_b0bde2738dac2700")]
+FILES = [
+    f"{n}.txt"
+    for n in (
+        "000_b683d9e7a0c726a8",
+        "001_067b0b7149bfe287",
+        "002_af8c892a89e4666d",
+        "003_e32f7980345ce9ca",
+        "004_b0bde2738dac2700",
+    )
+]
 
 
 def test_resolution_58_9_is_cited_with_three_dates():
-    findings = [f for f in corpus_findings(extracted(n) for n in FILES) if f.code == "conflicting-date"]
+    findings = [
+        f for f in corpus_findings(extracted(n) for n in FILES) if f.code == "conflicting-date"
+    ]
     (f,) = [f for f in findings if f.key == "CND 58/9"]
     # 001 says 17 March 2014, 002 says 13 March 2015, 003 says 17 March 2015.
     for date in ("2014-03-17", "2015-03-13", "2015-03-17"):

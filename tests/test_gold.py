@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import extracted
 from gold_scoring import GOLD_DIR, combine, load_gold, match, score
 
@@ -44,7 +45,9 @@ def test_dates_of_cited_resolutions():
             [r for r in _predicted(f) if r["kind"] in ("resolution", "decision")],
         )
     ]
-    dated = sum(1 for r in (r for f in GOLD for r in GOLD[f]) if r["kind"] == "resolution" and r["date"])
+    dated = sum(
+        1 for r in (r for f in GOLD for r in GOLD[f]) if r["kind"] == "resolution" and r["date"]
+    )
     assert len(pairs) == dated
     right = sum(1 for g, p in pairs if g["date"] == p["date"])
     assert right / dated >= 0.99, [(g["key"], g["date"], p["date"]) for g, p in pairs]

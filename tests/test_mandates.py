@@ -41,7 +41,9 @@ def test_executive_director_reports_to_the_sixty_sixth_session():
 
 def test_sub_paragraphs_inherit_their_addressee():
     # 62/4 op16: "Encourages Member States, ...: (a) To promote ... (d) To promote, ..."
-    subs = [m for m in extracted("000_b683d9e7a0c726a8.txt").mandates if m.paragraph.startswith("op16(")]
+    subs = [
+        m for m in extracted("000_b683d9e7a0c726a8.txt").mandates if m.paragraph.startswith("op16(")
+    ]
     assert [m.paragraph for m in subs] == ["op16(a)", "op16(b)", "op16(c)", "op16(d)"]
     assert all(m.verb == "Encourages" and m.addressees == ("group/member-states",) for m in subs)
     assert subs[1].action.startswith("To share best practices")

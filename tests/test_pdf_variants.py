@@ -6,9 +6,9 @@ import re
 from collections import Counter
 
 import pytest
+
 from conftest import CORPUS
 from corpusgen import pdfize
-
 from policykg import extract_text
 
 SEEDS = sorted(p.name for p in CORPUS.glob("*.txt"))

@@ -24,8 +24,10 @@ CASES = [
     ("non-\nmedical use of non-medical drugs", "non-medical use of non-medical drugs"),
     ("the Commission at its\nsixty-third session", "the Commission at its sixty-third session"),
     # running headers and page numbers go
-    ("the Commission\n\n18-22450                                   1/4\nA/RES/73/192\n\nat its",
-     "the Commission\n\n\nat its"),
+    (
+        "the Commission\n\n18-22450                                   1/4\nA/RES/73/192\n\nat its",
+        "the Commission\n\n\nat its",
+    ),
     # words split by extraction are rejoined when the word list says so
     ("the Universal Declarati on of Human Rights", "the Universal Declaration of Human Rights"),
     ("development, a nd recalling", "development, and recalling"),
@@ -42,14 +44,15 @@ def test_markers_keep_label_position_and_source_span():
     source = "the Convention of 1971¹⁷ and the Protocol,⁶ in which"
     c = clean(source)
     assert [(m.label, c.text.text[m.position - 4 : m.position]) for m in c.markers] == [
-        ("17", "1971"), ("6", "col,"),
+        ("17", "1971"),
+        ("6", "col,"),
     ]
     assert [source[m.span.start : m.span.end] for m in c.markers] == ["¹⁷", "⁶"]
 
 
 def test_footnote_bodies_are_found_by_label():
     c = clean("Recalling X,¹\n\n¹ General Assembly resolution S-30/1, annex.\n")
-    (start, label), = c.footnote_starts.items()
+    ((start, label),) = c.footnote_starts.items()
     assert label == "1" and c.text.text[start:].startswith("General Assembly resolution S-30/1")
 
 

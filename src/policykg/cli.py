@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,8 +26,7 @@ def say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
 
@@ -40,11 +39,23 @@ def _main() -> None:
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt/.md texts.")],
-    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="jsonl: one JSON object "
-                   "per mention; table: a summary for people.")] = ExtractFormat.jsonl,
-    mandates: Annotated[bool, typer.Option(help="Also write mandate records (kind 'mandate').")] = False,
-    findings: Annotated[bool, typer.Option(help="Report findings (unresolved Ibid., conflicting "
-                        "dates) on standard error.")] = True,
+    fmt: Annotated[
+        ExtractFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl: one JSON object per mention; table: a summary for people.",
+        ),
+    ] = ExtractFormat.jsonl,
+    mandates: Annotated[
+        bool, typer.Option(help="Also write mandate records (kind 'mandate').")
+    ] = False,
+    findings: Annotated[
+        bool,
+        typer.Option(
+            help="Report findings (unresolved Ibid., conflicting dates) on standard error."
+        ),
+    ] = True,
     jobs: Annotated[int, typer.Option(help="Worker processes; 0 = one per core.")] = -1,
 ) -> None:
     """Extract every citation, body and mandate, in file order, with source offsets."""
@@ -64,7 +75,9 @@ def extract(
                 out.write(json.dumps(m.to_json(), ensure_ascii=False) + "\n")
             if mandates:
                 for md in result.mandates:
-                    out.write(json.dumps({"kind": "mandate", **md.to_json()}, ensure_ascii=False) + "\n")
+                    out.write(
+                        json.dumps({"kind": "mandate", **md.to_json()}, ensure_ascii=False) + "\n"
+                    )
         if findings:
             for f in result.findings:
                 say(f"warning: {f}")
@@ -80,8 +93,16 @@ def extract(
 
 def _summary(done: list[Extraction]) -> None:
     table = Table(title="policykg: mentions extracted per file")
-    kinds = ("resolution", "decision", "treaty", "declaration", "document", "report",
-             "programme", "body")
+    kinds = (
+        "resolution",
+        "decision",
+        "treaty",
+        "declaration",
+        "document",
+        "report",
+        "programme",
+        "body",
+    )
     short = ("res", "dec", "treaty", "decl", "doc", "report", "prog", "body")
     table.add_column("file", no_wrap=True)
     table.add_column("instr", justify="right")
@@ -91,8 +112,13 @@ def _summary(done: list[Extraction]) -> None:
     table.add_column("findings", justify="right")
     for e in done:
         counts = Counter(m.kind for m in e.mentions)
-        table.add_row(Path(e.file).name, str(sum(1 for i in e.instruments if not i.fragment)),
-                      *(str(counts[k]) for k in kinds), str(len(e.mandates)), str(len(e.findings)))
+        table.add_row(
+            Path(e.file).name,
+            str(sum(1 for i in e.instruments if not i.fragment)),
+            *(str(counts[k]) for k in kinds),
+            str(len(e.mandates)),
+            str(len(e.findings)),
+        )
     Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 

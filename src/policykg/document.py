@@ -22,7 +22,9 @@ _HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s|\*\*.*\*\*\s*$)")
 class _Block:
     start: int  # in the cleaned text
     end: int
-    role: str  # footnote | title | numbered-title | adopted-by | adopting | operative | sub | heading | text
+    # footnote | title | numbered-title | adopted-by | note | adopting | operative | sub
+    # | heading | masthead | text
+    role: str
     label: str | None = None  # footnote label
     pieces: list[tuple[int, int]] = field(default_factory=list)
 
@@ -43,7 +45,10 @@ def read_structure(cleaned: Cleaned) -> Structure:
     body = [b for b in blocks if b.role != "footnote"]
     _join_broken(cleaned, body)
     footnotes = tuple(
-        Footnote(b.label or "?", _paragraph(tm, cleaned.markers, [(b.start, b.end)], f"fn{b.label}", "footnote"))
+        Footnote(
+            b.label or "?",
+            _paragraph(tm, cleaned.markers, [(b.start, b.end)], f"fn{b.label}", "footnote"),
+        )
         for b in blocks
         if b.role == "footnote"
     )
@@ -101,7 +106,9 @@ def _opens_paragraph(block: _Block, text: str) -> bool:
 
 def _page_break_between(cleaned: Cleaned, end: int, start: int) -> bool:
     """Did the source hold page furniture or footnotes between two blocks?"""
-    gap = cleaned.original[cleaned.text.span(end - 1, end)[1] : cleaned.text.span(start, start + 1)[0]]
+    gap = cleaned.original[
+        cleaned.text.span(end - 1, end)[1] : cleaned.text.span(start, start + 1)[0]
+    ]
     return bool(re.search(r"\S|\f", gap))
 
 
@@ -123,8 +130,13 @@ def _join_broken(cleaned: Cleaned, body: list[_Block]) -> None:
             or (unfinished and page_break)
             # Between numbered paragraphs only headings stand unnumbered: a full block
             # after a page break goes on with the numbered paragraph.
-            or (page_break and prev.role in ("operative", "sub") and not _opens_paragraph(nxt, text)
-                and P.SENTENCE_END.search(nxt_text) and len(nxt_text) > 80)
+            or (
+                page_break
+                and prev.role in ("operative", "sub")
+                and not _opens_paragraph(nxt, text)
+                and P.SENTENCE_END.search(nxt_text)
+                and len(nxt_text) > 80
+            )
         )
         if joinable_prev and continues:
             prev.pieces.extend(nxt.pieces)
@@ -159,9 +171,8 @@ def _paragraph(
     verb = verb_text = None
     text = assembled.text
     body_start = 0
-    if role == "operative" and (m := P.OPERATIVE_START.match(text)):
-        body_start = m.end()
-    elif role == "sub" and (m := P.SUB_START.match(text)):
+    head = {"operative": P.OPERATIVE_START, "sub": P.SUB_START}.get(role)
+    if head is not None and (m := head.match(text)):
         body_start = m.end()
     if role in ("preamble", "operative"):
         verb, verb_text = clause_verb(text[body_start:], role)
@@ -215,15 +226,20 @@ def _instruments(tm: TextMap, cleaned: Cleaned, body: list[_Block]) -> list[Inst
     header_roles = ("title", "adopted-by", "numbered-title", "note")
     for blk in body:
         current = groups[-1]
-        if blk.role in header_roles and any(b.role not in (*header_roles, "heading") for b in current):
-            groups.append([])
-        elif blk.role in header_roles and any(b.role == blk.role for b in current):
+        if (
+            blk.role in header_roles
+            and any(b.role not in (*header_roles, "heading") for b in current)
+        ) or (blk.role in header_roles and any(b.role == blk.role for b in current)):
             groups.append([])
         groups[-1].append(blk)
     # A masthead (short lines, no sentences) belongs to the instrument after it.
-    if len(groups) > 1 and groups[0] and all(
-        not P.SENTENCE_END.search(text[b.start : b.end]) and b.role in ("text", "heading")
-        for b in groups[0]
+    if (
+        len(groups) > 1
+        and groups[0]
+        and all(
+            not P.SENTENCE_END.search(text[b.start : b.end]) and b.role in ("text", "heading")
+            for b in groups[0]
+        )
     ):
         for b in groups[0]:
             b.role = "masthead"
@@ -237,7 +253,9 @@ def _instruments(tm: TextMap, cleaned: Cleaned, body: list[_Block]) -> list[Inst
     return instruments
 
 
-def _instrument(tm: TextMap, cleaned: Cleaned, group: list[_Block], issuers: dict[str, str]) -> Instrument:
+def _instrument(
+    tm: TextMap, cleaned: Cleaned, group: list[_Block], issuers: dict[str, str]
+) -> Instrument:
     text = tm.text
     kind = number = title = date = adopting = issuer = None
     paragraphs: list[Paragraph] = []
@@ -260,7 +278,11 @@ def _instrument(tm: TextMap, cleaned: Cleaned, group: list[_Block], issuers: dic
 
                 date = iso_date(m.group("date"))
         elif blk.role == "numbered-title" and (m := P.NUMBERED_TITLE_LINE.match(s)):
-            number, title, fragment = _norm_number(m.group("number")), m.group("title").strip(), False
+            number, title, fragment = (
+                _norm_number(m.group("number")),
+                m.group("title").strip(),
+                False,
+            )
             kind = kind or "resolution"
             paragraphs.append(_paragraph(tm, cleaned.markers, blk.pieces, "title", "title"))
         elif blk.role == "adopting" and (m := P.ADOPTING_LINE.match(s)) and not fragment:
@@ -280,21 +302,31 @@ def _instrument(tm: TextMap, cleaned: Cleaned, group: list[_Block], issuers: dic
     last_top: str | None = None
     in_operative = False
     text_count = 0
-    is_resolution = not fragment or any(b.role == "operative" for b in group[i:]) and _looks_operative(text, group[i:])
+    is_resolution = not fragment or (
+        any(b.role == "operative" for b in group[i:]) and _looks_operative(text, group[i:])
+    )
     pending_first = True
     for blk in group[i:]:
         s = text[blk.start : blk.end]
         if blk.role == "operative" and (m := P.OPERATIVE_START.match(s)):
             n = m.group("number")
-            if is_resolution and (in_operative or clause_verb(s[m.end():], "operative")[0]):
+            if is_resolution and (in_operative or clause_verb(s[m.end() :], "operative")[0]):
                 in_operative = True
                 last_top = f"op{n}"
-                paragraphs.append(_paragraph(tm, cleaned.markers, blk.pieces, last_top, "operative", n))
+                paragraphs.append(
+                    _paragraph(tm, cleaned.markers, blk.pieces, last_top, "operative", n)
+                )
             else:
                 last_top = f"para{n}"
                 paragraphs.append(_paragraph(tm, cleaned.markers, blk.pieces, last_top, "text", n))
         elif blk.role == "sub" and (m := P.SUB_START.match(s)) and last_top:
-            role = "operative" if last_top.startswith("op") else "preamble" if last_top.startswith("pp") else "text"
+            role = (
+                "operative"
+                if last_top.startswith("op")
+                else "preamble"
+                if last_top.startswith("pp")
+                else "text"
+            )
             label = f"{last_top}({m.group('letter')})"
             para = _paragraph(tm, cleaned.markers, blk.pieces, label, "sub", m.group("letter"))
             parent = next((p for p in reversed(paragraphs) if p.label == last_top), None)
@@ -314,7 +346,9 @@ def _instrument(tm: TextMap, cleaned: Cleaned, group: list[_Block], issuers: dic
             paragraphs.append(_paragraph(tm, cleaned.markers, blk.pieces, label, role))
         else:
             text_count += 1
-            paragraphs.append(_paragraph(tm, cleaned.markers, blk.pieces, f"text{text_count}", "text"))
+            paragraphs.append(
+                _paragraph(tm, cleaned.markers, blk.pieces, f"text{text_count}", "text")
+            )
         pending_first = False
     start = tm.span(group[0].start, group[0].end)[0]
     last = group[-1].pieces[-1]
@@ -336,8 +370,15 @@ def _instrument(tm: TextMap, cleaned: Cleaned, group: list[_Block], issuers: dic
 
 def _with_verb(para: Paragraph, verb: str | None, verb_text: str | None, role: str) -> Paragraph:
     return Paragraph(
-        label=para.label, role=role, text=para.text, offsets=para.offsets, ends=para.ends,
-        number=para.number, verb=verb, verb_text=verb_text, markers=para.markers,
+        label=para.label,
+        role=role,
+        text=para.text,
+        offsets=para.offsets,
+        ends=para.ends,
+        number=para.number,
+        verb=verb,
+        verb_text=verb_text,
+        markers=para.markers,
     )
 
 
@@ -345,8 +386,12 @@ def _looks_operative(text: str, blocks: list[_Block]) -> bool:
     """Numbered paragraphs that open with clause verbs: a resolution's operative part."""
     numbered = [b for b in blocks if b.role == "operative"]
     with_verb = sum(
-        1 for b in numbered
-        if clause_verb(text[b.start : b.end][P.OPERATIVE_START.match(text[b.start : b.end]).end():], "operative")[0]  # type: ignore[union-attr]
+        1
+        for b in numbered
+        if clause_verb(
+            text[b.start : b.end][P.OPERATIVE_START.match(text[b.start : b.end]).end() :],
+            "operative",
+        )[0]  # type: ignore[union-attr]
     )
     return bool(numbered) and with_verb * 2 >= len(numbered)
 

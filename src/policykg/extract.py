@@ -20,21 +20,50 @@ from .names import Names
 from .sources import line_column
 
 # Priority when candidates overlap: the more specific reading wins.
-PRIORITY = {"resolution": 6, "decision": 6, "declaration": 5, "treaty": 5, "report": 5,
-            "programme": 4, "document": 4, "body": 1}
+PRIORITY = {
+    "resolution": 6,
+    "decision": 6,
+    "declaration": 5,
+    "treaty": 5,
+    "report": 5,
+    "programme": 4,
+    "document": 4,
+    "body": 1,
+}
 
 _ISSUER_WORDS = {
-    "commission on narcotic drugs": "CND", "cnd": "CND",
-    "commission on crime prevention and criminal justice": "CCPCJ", "ccpcj": "CCPCJ",
-    "general assembly": "GA", "assembly": "GA", "unga": "GA", "ga": "GA",
-    "economic and social council": "ECOSOC", "ecosoc": "ECOSOC",
-    "human rights council": "HRC", "hrc": "HRC", "security council": "SC",
-    "world health assembly": "WHA", "wha": "WHA", "executive board": "WHO-EB",
+    "commission on narcotic drugs": "CND",
+    "cnd": "CND",
+    "commission on crime prevention and criminal justice": "CCPCJ",
+    "ccpcj": "CCPCJ",
+    "general assembly": "GA",
+    "assembly": "GA",
+    "unga": "GA",
+    "ga": "GA",
+    "economic and social council": "ECOSOC",
+    "ecosoc": "ECOSOC",
+    "human rights council": "HRC",
+    "hrc": "HRC",
+    "security council": "SC",
+    "world health assembly": "WHA",
+    "wha": "WHA",
+    "executive board": "WHO-EB",
 }
 _COMMISSIONS = ("CND", "CCPCJ")
 _COUNCILS = ("ECOSOC", "HRC", "SC")
-_HEAD_NOUNS = ("Commission", "Board", "Office", "Assembly", "Council", "Committee",
-               "Organization", "Programme", "Secretariat", "Conference", "Fund")
+_HEAD_NOUNS = (
+    "Commission",
+    "Board",
+    "Office",
+    "Assembly",
+    "Council",
+    "Committee",
+    "Organization",
+    "Programme",
+    "Secretariat",
+    "Conference",
+    "Fund",
+)
 
 
 @dataclass
@@ -82,21 +111,23 @@ class FileContext:
 # --- the file-level entry point ---------------------------------------------------------
 
 
-def find_mentions(
-    structure: Structure, ctx: FileContext
-) -> tuple[list[Mention], list[Mandate]]:
+def find_mentions(structure: Structure, ctx: FileContext) -> tuple[list[Mention], list[Mandate]]:
     mentions: list[Mention] = []
     mandates: list[Mandate] = []
     by_paragraph: dict[int, tuple[Instrument, Paragraph, list[Candidate]]] = {}
     # The file may stop inside its last paragraph, even inside a name.
-    last = structure.instruments[-1].paragraphs[-1] if structure.instruments and \
-        structure.instruments[-1].paragraphs else None
+    last = (
+        structure.instruments[-1].paragraphs[-1]
+        if structure.instruments and structure.instruments[-1].paragraphs
+        else None
+    )
     for inst in structure.instruments:
         if inst.issuer:
             ctx.file_issuer = inst.issuer
         for para in inst.paragraphs:
             if para.role in ("title", "adopting") and (
-                P.TITLE_LINE.match(para.text) or P.NUMBERED_TITLE_LINE.match(para.text)
+                P.TITLE_LINE.match(para.text)
+                or P.NUMBERED_TITLE_LINE.match(para.text)
                 or para.role == "adopting"
             ):
                 continue
@@ -162,7 +193,10 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
     for c in kept:
         prev = out[-1] if out else None
         if (
-            prev is not None and prev.key == c.key and prev.group is None and c.group is None
+            prev is not None
+            and prev.key == c.key
+            and prev.group is None
+            and c.group is None
             and c.start >= prev.end
             and _SAME_THING_GAP.fullmatch(_gap_text(prev, c))
         ):
@@ -236,13 +270,20 @@ def _resolutions(
         elif m.group("its"):
             actor = P.ACTOR_BEFORE_ITS.search(text[max(0, m.start() - 120) : m.start()])
             code = _actor_issuer(actor.group("actor"), inst, ctx) if actor else None
-            issuer = code or (inst.issuer if inst else None) or _issuer_before(
-                m.start(), bodies, ctx) or ctx.file_issuer
+            issuer = (
+                code
+                or (inst.issuer if inst else None)
+                or _issuer_before(m.start(), bodies, ctx)
+                or ctx.file_issuer
+            )
             how = "its"
         else:
             after = P.ISSUER_AFTER.match(text[m.end("number") :])
             if after:
-                issuer, how = _ISSUER_WORDS.get(" ".join(after.group("issuer").split()).lower()), "explicit"
+                issuer, how = (
+                    _ISSUER_WORDS.get(" ".join(after.group("issuer").split()).lower()),
+                    "explicit",
+                )
             elif code := issuer_from_number(number):
                 issuer, how = code, "number"
             else:
@@ -253,8 +294,15 @@ def _resolutions(
             issuer, how = shape, "number"
         date = _date_after(text, m.end("number"))
         yield Candidate(
-            m.start(), m.end("number"), kind, resolution_key(kind, issuer, number),
-            issuer=issuer, number=number, date=date, annex=bool(m.group("annex")), issuer_from=how,
+            m.start(),
+            m.end("number"),
+            kind,
+            resolution_key(kind, issuer, number),
+            issuer=issuer,
+            number=number,
+            date=date,
+            annex=bool(m.group("annex")),
+            issuer_from=how,
         )
         if m.group("plural"):
             limit = heads[idx + 1].start() if idx + 1 < len(heads) else len(text)
@@ -264,11 +312,18 @@ def _resolutions(
             pos = m.end()
             while item := P.LIST_ITEM.search(text, pos, limit):
                 n = _norm_number(item.group("number"))
-                item_issuer = issuer_from_number(n) if how != "explicit" and issuer_from_number(n) else issuer
+                item_issuer = (
+                    issuer_from_number(n) if how != "explicit" and issuer_from_number(n) else issuer
+                )
                 yield Candidate(
-                    item.start("number"), item.end("number"), kind,
-                    resolution_key(kind, item_issuer, n), issuer=item_issuer, number=n,
-                    date=_date_after(text, item.end("number")), issuer_from=how,
+                    item.start("number"),
+                    item.end("number"),
+                    kind,
+                    resolution_key(kind, item_issuer, n),
+                    issuer=item_issuer,
+                    number=n,
+                    date=_date_after(text, item.end("number")),
+                    issuer_from=how,
                 )
                 pos = item.end()
 
@@ -310,12 +365,27 @@ def _symbols(text: str) -> Iterator[Candidate]:
         if re.search(r"(?:https?://|www\.)\S*$", before):
             continue
         if res := re.fullmatch(r"A/RES/((?:S-|ES-)?\d+/\d+)", symbol):
-            yield Candidate(m.start(), m.end(), "resolution", f"GA {res.group(1)}", issuer="GA",
-                            number=res.group(1), symbol=symbol, issuer_from="explicit")
+            yield Candidate(
+                m.start(),
+                m.end(),
+                "resolution",
+                f"GA {res.group(1)}",
+                issuer="GA",
+                number=res.group(1),
+                symbol=symbol,
+                issuer_from="explicit",
+            )
         elif res := re.fullmatch(r"E/RES/(\d{4}/\d+)", symbol):
-            yield Candidate(m.start(), m.end(), "resolution", f"ECOSOC {res.group(1)}",
-                            issuer="ECOSOC", number=res.group(1), symbol=symbol,
-                            issuer_from="explicit")
+            yield Candidate(
+                m.start(),
+                m.end(),
+                "resolution",
+                f"ECOSOC {res.group(1)}",
+                issuer="ECOSOC",
+                number=res.group(1),
+                symbol=symbol,
+                issuer_from="explicit",
+            )
         else:
             yield Candidate(m.start(), m.end(), "document", f"document/{symbol}", symbol=symbol)
 
@@ -363,7 +433,9 @@ def _registry_instruments(text: str, ctx: FileContext) -> Iterator[Candidate]:
             if entry.kind == "treaty" and re.search(r"\bas\s+amended\b", text[start:end], re.I):
                 amended = _amenders(entry, ctx)
             article = None
-            if entry.kind == "treaty" and (art := P.ARTICLE_BEFORE.search(text[max(0, start - 60) : start])):
+            if entry.kind == "treaty" and (
+                art := P.ARTICLE_BEFORE.search(text[max(0, start - 60) : start])
+            ):
                 article = " ".join(art.group("article").split())
             yield _entry_candidate(entry, start, end, year, amended, article)
 
@@ -377,8 +449,16 @@ def _amenders(entry, ctx: FileContext) -> tuple[str, ...]:
 def _entry_candidate(entry, start: int, end: int, year: int | None, amended=(), article=None):
     kind = entry.kind if entry.kind in PRIORITY else "programme"
     return Candidate(
-        start, end, kind, entry.key, issuer=entry.issuer, number=entry.number,
-        year=entry.year or year, unts=None, article=article, amended_by=tuple(amended),
+        start,
+        end,
+        kind,
+        entry.key,
+        issuer=entry.issuer,
+        number=entry.number,
+        year=entry.year or year,
+        unts=None,
+        article=article,
+        amended_by=tuple(amended),
         in_registry=True,
     )
 
@@ -417,7 +497,12 @@ def _generic_treaties(text: str, ctx: FileContext) -> Iterator[Candidate]:
             c = _entry_candidate(entry, m.start(), end, year, amended, article)
             c.in_registry = True
             yield c
-        elif year is not None or name.split()[0] in ("Convention", "Protocol", "Covenant", "Treaty"):
+        elif year is not None or name.split()[0] in (
+            "Convention",
+            "Protocol",
+            "Covenant",
+            "Treaty",
+        ):
             key = f"treaty/{_slug(name)}" + (f"-{year}" if year else "")
             yield Candidate(m.start(), end, "treaty", key, year=year)
     for m in P.SHORT_TREATY.finditer(text):
@@ -462,7 +547,9 @@ def _generic_declarations(text: str) -> Iterator[Candidate]:
     for m in P.GENERIC_DECLARATION.finditer(text):
         name = " ".join(m.group("name").split())
         year = int(re.search(r"\d{4}", m.group("year")).group()) if m.group("year") else None
-        qualified = len(name.split()) >= 3 and (year or re.search(r"\s(?:on|of|for|against|to)\s", name))
+        qualified = len(name.split()) >= 3 and (
+            year or re.search(r"\s(?:on|of|for|against|to)\s", name)
+        )
         if not qualified or name.lower().startswith(("the ", "this ", "that ")):
             continue
         key = f"declaration/{_slug(name)}" + (f"-{year}" if year else "")
@@ -483,10 +570,17 @@ def _outcome_documents(text: str, ctx: FileContext) -> Iterator[Candidate]:
         if session is None and year is None:
             continue
         entry = next(
-            (e for e in ctx.names.registry.entries
-             if e.issuer == "GA" and e.number and e.kind == "declaration"
-             and ((session and e.number.startswith(f"S-{session}/")) or (year and e.year == year
-                  and e.number.startswith("S-")))),
+            (
+                e
+                for e in ctx.names.registry.entries
+                if e.issuer == "GA"
+                and e.number
+                and e.kind == "declaration"
+                and (
+                    (session and e.number.startswith(f"S-{session}/"))
+                    or (year and e.year == year and e.number.startswith("S-"))
+                )
+            ),
             None,
         )
         if entry is None:
@@ -495,7 +589,7 @@ def _outcome_documents(text: str, ctx: FileContext) -> Iterator[Candidate]:
 
 
 def _special_session_in(text: str) -> tuple[int | None, int | None]:
-    """A paragraph that names the special session elsewhere: "(resolution S-30/1)", "held in 2016"."""
+    """The special session a paragraph names elsewhere: "(resolution S-30/1)", "held in 2016"."""
     if m := re.search(r"\bS-(\d{1,2})/\d", text):
         return int(m.group(1)), None
     if m := re.search(r"special\s+session\b[^.;]{0,80}?\bheld\s+in\s+(\d{4})", text):
@@ -516,8 +610,13 @@ def _reports(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(), m.end(), "report", f"report/incb-report-{year}", year=int(year))
     for m in P.INCB_ANNUAL_REPORT.finditer(text):
         year = m.group("year")
-        yield Candidate(m.start("surface"), m.end("surface"), "report",
-                        f"report/incb-report-{year}", year=int(year))
+        yield Candidate(
+            m.start("surface"),
+            m.end("surface"),
+            "report",
+            f"report/incb-report-{year}",
+            year=int(year),
+        )
     for m in P.GLOBAL_SMART_UPDATE.finditer(text):
         yield Candidate(m.start(), m.end(), "report", "report/global-smart-update")
 
@@ -542,8 +641,9 @@ def _bodies(text: str, inst: Instrument | None, ctx: FileContext) -> Iterator[Ca
             continue
         if any(c.start <= m.start() < c.end for c in found):
             continue
-        found.append(Candidate(m.start() - 4, m.end(), "body", "?short:" + "|".join(keys),
-                               in_registry=True))
+        found.append(
+            Candidate(m.start() - 4, m.end(), "body", "?short:" + "|".join(keys), in_registry=True)
+        )
     found.sort(key=lambda c: (c.start, -c.end))
     out: list[Candidate] = []
     last_end = -1
@@ -604,8 +704,14 @@ def _read_footnotes(
         elif P.OFFICIAL_RECORDS.search(text):
             source = "records"
         for m in P.UNTS_REF.finditer(text):
-            if m.group("series") or source == "unts" and (m.group("ibid") or not ibid):
-                start = m.start("series") if m.group("series") else m.start("ibid") if m.group("ibid") else m.start("vol")
+            if m.group("series") or (source == "unts" and (m.group("ibid") or not ibid)):
+                start = (
+                    m.start("series")
+                    if m.group("series")
+                    else m.start("ibid")
+                    if m.group("ibid")
+                    else m.start("vol")
+                )
                 unts = f"{m.group('vol')}/{m.group('no')}"
                 entry = ctx.names.registry.by_unts(unts)
                 if entry is not None:
@@ -615,22 +721,31 @@ def _read_footnotes(
                 c.unts = unts
                 cands = [k for k in cands if not (k.start < c.end and c.start < k.end)] + [c]
             elif m.group("ibid"):
-                ctx.finding("unresolved-ibid", f"footnote {fn.label}: 'Ibid.' has no Treaty Series "
-                            "footnote before it in this file; volume and number left unresolved",
-                            para.original_span(m.start(), m.end()).start)
+                ctx.finding(
+                    "unresolved-ibid",
+                    f"footnote {fn.label}: 'Ibid.' has no Treaty Series "
+                    "footnote before it in this file; volume and number left unresolved",
+                    para.original_span(m.start(), m.end()).start,
+                )
         if ibid:
-            rest = text[ibid.end():].strip(" .,;")
+            rest = text[ibid.end() :].strip(" .,;")
             if not rest:
                 if prev_cands:
                     cands = [replace(c, start=ibid.start(), end=ibid.end()) for c in prev_cands]
                 else:
-                    ctx.finding("unresolved-ibid", f"footnote {fn.label}: 'Ibid.' has no earlier "
-                                "footnote in this file to refer to; left unresolved",
-                                para.original_span(ibid.start(), ibid.end()).start)
+                    ctx.finding(
+                        "unresolved-ibid",
+                        f"footnote {fn.label}: 'Ibid.' has no earlier "
+                        "footnote in this file to refer to; left unresolved",
+                        para.original_span(ibid.start(), ibid.end()).start,
+                    )
             elif prev_source is None and not cands:
-                ctx.finding("unresolved-ibid", f"footnote {fn.label}: 'Ibid.' has no earlier "
-                            "footnote in this file to refer to; left unresolved",
-                            para.original_span(ibid.start(), ibid.end()).start)
+                ctx.finding(
+                    "unresolved-ibid",
+                    f"footnote {fn.label}: 'Ibid.' has no earlier "
+                    "footnote in this file to refer to; left unresolved",
+                    para.original_span(ibid.start(), ibid.end()).start,
+                )
         cands.sort(key=lambda c: c.start)
         for c in cands:
             c.footnote = fn.label
@@ -684,9 +799,13 @@ def _annotate(anchor, fn: Footnote, fn_cands: list[Candidate], ctx: FileContext)
         entry = ctx.names.registry.by_unts(unts)
         if entry is not None and entry.key != target.key:
             if target.in_registry:
-                ctx.finding("footnote-mismatch", f"footnote {fn.label} gives Treaty Series {unts} "
-                            f"({entry.key}) for a mention of {target.key}",
-                            para.original_span(target.start, target.end).start, target.key)
+                ctx.finding(
+                    "footnote-mismatch",
+                    f"footnote {fn.label} gives Treaty Series {unts} "
+                    f"({entry.key}) for a mention of {target.key}",
+                    para.original_span(target.start, target.end).start,
+                    target.key,
+                )
             else:
                 target.key, target.in_registry, target.year = entry.key, True, entry.year
         target.unts = unts
@@ -711,22 +830,46 @@ def _balanced(original: str, span):
 
 
 def _to_mentions(
-    cands: Iterable[Candidate], para: Paragraph, citing: str | None,
-    verb: str | None, verb_text: str | None, ctx: FileContext,
+    cands: Iterable[Candidate],
+    para: Paragraph,
+    citing: str | None,
+    verb: str | None,
+    verb_text: str | None,
+    ctx: FileContext,
 ) -> list[Mention]:
     out = []
     for c in cands:
         span = _balanced(ctx.original, para.original_span(c.start, c.end))
         line, column = line_column(ctx.original, span.start)
-        out.append(Mention(
-            file=ctx.file, citing=citing, kind=c.kind, key=c.key, issuer=c.issuer,
-            number=c.number, year=c.year, date=c.date, unts=c.unts, symbol=c.symbol,
-            article=c.article, verb=verb, verb_text=verb_text, paragraph=para.label,
-            surface=ctx.original[span.start : span.end], start=span.start, end=span.end,
-            line=line, column=column, footnote=c.footnote, amended_by=c.amended_by,
-            annex=c.annex, issuer_from=c.issuer_from, in_registry=c.in_registry,
-            published_in=c.published_in,
-        ))
+        out.append(
+            Mention(
+                file=ctx.file,
+                citing=citing,
+                kind=c.kind,
+                key=c.key,
+                issuer=c.issuer,
+                number=c.number,
+                year=c.year,
+                date=c.date,
+                unts=c.unts,
+                symbol=c.symbol,
+                article=c.article,
+                verb=verb,
+                verb_text=verb_text,
+                paragraph=para.label,
+                surface=ctx.original[span.start : span.end],
+                start=span.start,
+                end=span.end,
+                line=line,
+                column=column,
+                footnote=c.footnote,
+                amended_by=c.amended_by,
+                annex=c.annex,
+                issuer_from=c.issuer_from,
+                in_registry=c.in_registry,
+                published_in=c.published_in,
+            )
+        )
     return out
 
 
@@ -744,11 +887,23 @@ def find_mandates(
     if para.role == "operative":
         opener = P.OPERATIVE_OPENER.match(text[body_start:])
         if opener and _is_mandate_verb(opener.group("verb")):
-            clauses.append((body_start, body_start + opener.end(), _base(opener.group("verb")),
-                            text[body_start : body_start + opener.end()].strip()))
+            clauses.append(
+                (
+                    body_start,
+                    body_start + opener.end(),
+                    _base(opener.group("verb")),
+                    text[body_start : body_start + opener.end()].strip(),
+                )
+            )
     for m in P.INLINE_MANDATE.finditer(text, body_start):
-        clauses.append((m.start("verb") - len(m.group("adv") or ""), m.end(), _base(m.group("verb")),
-                        text[m.start("verb") - len(m.group("adv") or "") : m.end()]))
+        clauses.append(
+            (
+                m.start("verb") - len(m.group("adv") or ""),
+                m.end(),
+                _base(m.group("verb")),
+                text[m.start("verb") - len(m.group("adv") or "") : m.end()],
+            )
+        )
     if "(" in para.label:
         # "(a) To promote ...": addressed like its parent paragraph.
         parent = _parent_addressees(para, inst)
@@ -756,9 +911,20 @@ def find_mandates(
             addressees, addressee_text, partners = parent
             due = _due_session(para, body_start, len(text), inst, ctx)
             span = para.original_span(0, len(text))
-            yield Mandate(ctx.file, inst.key, para.label, para.verb, para.verb_text or para.verb,
-                          addressees, addressee_text, partners, text[body_start:].strip(" ;."),
-                          due, span.start, span.end)
+            yield Mandate(
+                ctx.file,
+                inst.key,
+                para.label,
+                para.verb,
+                para.verb_text or para.verb,
+                addressees,
+                addressee_text,
+                partners,
+                text[body_start:].strip(" ;."),
+                due,
+                span.start,
+                span.end,
+            )
         return
     clauses.sort()
     for i, (v_start, v_end, base, written) in enumerate(clauses):
@@ -778,8 +944,20 @@ def find_mandates(
         due = _due_session(para, v_end, limit, inst, ctx)
         span = para.original_span(v_start, limit)
         _PARENT_CACHE[(id(inst), para.label)] = (addressees, addressee_text, partners)
-        yield Mandate(ctx.file, inst.key, para.label, base, written, addressees, addressee_text,
-                      partners, action, due, span.start, span.end)
+        yield Mandate(
+            ctx.file,
+            inst.key,
+            para.label,
+            base,
+            written,
+            addressees,
+            addressee_text,
+            partners,
+            action,
+            due,
+            span.start,
+            span.end,
+        )
 
 
 _PARENT_CACHE: dict[tuple[int, str], tuple[tuple[str, ...], str, tuple[str, ...]]] = {}
@@ -792,7 +970,14 @@ def _parent_addressees(para: Paragraph, inst: Instrument):
 
 def _is_mandate_verb(verb: str) -> bool:
     return " ".join(verb.lower().split()) in P.MANDATE_VERBS or verb in (
-        "Requests", "Invites", "Encourages", "Calls upon", "Urges", "Recommends", "Authorizes")
+        "Requests",
+        "Invites",
+        "Encourages",
+        "Calls upon",
+        "Urges",
+        "Recommends",
+        "Authorizes",
+    )
 
 
 def _base(verb: str) -> str:
@@ -808,7 +993,7 @@ def _addressees(start: int, end: int, text: str, bodies: list[Candidate]):
     main: list[str] = []
     partners: list[str] = []
     for key, rx in P.ADDRESSEE_GROUPS:
-        for m in rx.finditer(text, start, split):
+        for _m in rx.finditer(text, start, split):
             if key not in main:
                 main.append(key)
             break
@@ -851,9 +1036,9 @@ def _due_session(
 
 def _body_key_by_name(name: str, ctx: FileContext, inst: Instrument | None = None) -> str | None:
     name = " ".join(name.split())
-    for m, keys in ctx.names.body_names.finditer(name):
+    for _m, keys in ctx.names.body_names.finditer(name):
         return keys[0]
-    for m, keys in ctx.names.body_short.finditer(name):
+    for _m, keys in ctx.names.body_short.finditer(name):
         recent = ctx.recent.get(name)
         if inst and inst.issuer:
             adopting = _body_for_issuer(inst.issuer, ctx)

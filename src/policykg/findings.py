@@ -24,8 +24,16 @@ def conflicting_dates(mentions: Iterable[Mention]) -> list[Finding]:
             f"{d} at {ms[0].file}:{ms[0].line}:{ms[0].column}" for d, ms in sorted(by_date.items())
         )
         first = min((ms[0] for ms in by_date.values()), key=lambda m: (m.file, m.start))
-        out.append(Finding("conflicting-date", f"{key} is cited with {len(by_date)} different "
-                           f"adoption dates: {where}", first.file, first.line, first.column, key))
+        out.append(
+            Finding(
+                "conflicting-date",
+                f"{key} is cited with {len(by_date)} different adoption dates: {where}",
+                first.file,
+                first.line,
+                first.column,
+                key,
+            )
+        )
     return out
 
 
@@ -52,9 +60,17 @@ def dates_against_numbers(mentions: Iterable[Mention]) -> list[Finding]:
         year = int(m.date[:4])
         # A regular session can be reconvened into the next year; allow one year of slack.
         if expected is not None and not expected <= year <= expected + 1:
-            out.append(Finding("date-number-mismatch", f"{m.key} is dated {m.date}, but session "
-                               f"{m.number.split('/')[0]} of {m.issuer} met in {expected}",
-                               m.file, m.line, m.column, m.key))
+            out.append(
+                Finding(
+                    "date-number-mismatch",
+                    f"{m.key} is dated {m.date}, but session "
+                    f"{m.number.split('/')[0]} of {m.issuer} met in {expected}",
+                    m.file,
+                    m.line,
+                    m.column,
+                    m.key,
+                )
+            )
     return out
 
 
@@ -67,6 +83,14 @@ def later_citations(mentions: Iterable[Mention]) -> list[Finding]:
         issuer, _, number = m.citing.partition(" ")
         citing_year = session_year(issuer, number)
         if citing_year is not None and int(m.date[:4]) > citing_year + 1:
-            out.append(Finding("cites-later-instrument", f"{m.citing} (adopted {citing_year}) cites "
-                               f"{m.key} dated {m.date}", m.file, m.line, m.column, m.key))
+            out.append(
+                Finding(
+                    "cites-later-instrument",
+                    f"{m.citing} (adopted {citing_year}) cites {m.key} dated {m.date}",
+                    m.file,
+                    m.line,
+                    m.column,
+                    m.key,
+                )
+            )
     return out

@@ -14,7 +14,14 @@ MentionKind = Literal[
     "resolution", "decision", "treaty", "declaration", "document", "report", "programme", "body"
 ]
 MENTION_KINDS: tuple[str, ...] = (
-    "resolution", "decision", "treaty", "declaration", "document", "report", "programme", "body",
+    "resolution",
+    "decision",
+    "treaty",
+    "declaration",
+    "document",
+    "report",
+    "programme",
+    "body",
 )
 
 

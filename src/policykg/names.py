@@ -28,8 +28,15 @@ def _words_pattern(name: str, prefix_words: int | None) -> str:
     parts: list[str] = []
     for i, tok in enumerate(tokens):
         word = tok[0].isalnum() or tok[0] == "_"
-        sep = "" if i == 0 else (r"\s+" if word and (tokens[i - 1][0].isalnum() or
-                                                      tokens[i - 1] in ",;:)”\"") else r"\s*")
+        sep = (
+            ""
+            if i == 0
+            else (
+                r"\s+"
+                if word and (tokens[i - 1][0].isalnum() or tokens[i - 1] in ',;:)”"')
+                else r"\s*"
+            )
+        )
         parts.append(sep + re.escape(tok))
     n_words = sum(1 for t in tokens if t[0].isalnum())
     if prefix_words is None:
@@ -72,10 +79,11 @@ class NameMatcher:
 
     index: dict[str, tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]]
     fold_case: bool
+    trigger: re.Pattern[str]  # any first word, found by the regex engine rather than a loop
 
     def finditer(self, text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...]]]:
         last_end = 0
-        for w in _WORD.finditer(text):
+        for w in self.trigger.finditer(text):
             if w.start() < last_end:
                 continue
             word = w.group().lower() if self.fold_case else w.group()
@@ -107,7 +115,10 @@ def _matcher(named: list[tuple[str, str]], *, flags: int, prefixes: bool) -> Nam
         rx = re.compile(rf"(?<![\w-]){pattern}(?![\w-])", flags)
         word = first.group().lower() if fold else first.group()
         index.setdefault(word, []).append((rx, tuple(dict.fromkeys(keys))))
-    return NameMatcher({k: tuple(v) for k, v in index.items()}, fold)
+    words = sorted(index, key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words) or "(?!x)x"
+    trigger = re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w'’])", re.I if fold else 0)
+    return NameMatcher({k: tuple(v) for k, v in index.items()}, fold, trigger)
 
 
 @dataclass(frozen=True)

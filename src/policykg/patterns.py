@@ -11,8 +11,18 @@ import re
 # --- fragments -------------------------------------------------------------------------
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 MONTH = "(?:" + "|".join(MONTHS) + ")"
 YEAR = r"(?:1[89]\d\d|20\d\d)"
@@ -36,20 +46,47 @@ RESOLUTION_NUMBER = rf"""
 
 # Ordinal words for sessions: "sixty-third" -> 63.
 UNITS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
-    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
 }
 TEENS = {
-    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
 }
 TENS_ORDINAL = {
-    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
-    "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "eightieth": 80,
+    "ninetieth": 90,
 }
 TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 ORDINAL_WORD = (
     "(?:(?:" + "|".join(TENS) + r")[\s-](?:" + "|".join(UNITS) + ")"
@@ -85,7 +122,9 @@ SUP_TAG = re.compile(r"<sup>\s*([^<\s]{1,4})\s*</sup>", re.I)
 
 # Inline markdown and HTML that carries no words.
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
-EMPHASIS = re.compile(r"(?<![\\*])\*{1,3}(?!\s)|(?<=\S)\*{1,3}(?!\*)|(?<![\w\\])_{1,2}(?=\S)|(?<=\S)_{1,2}(?!\w)")
+EMPHASIS = re.compile(
+    r"(?<![\\*])\*{1,3}(?!\s)|(?<=\S)\*{1,3}(?!\*)|(?<![\w\\])_{1,2}(?=\S)|(?<=\S)_{1,2}(?!\w)"
+)
 HTML_TAG = re.compile(r"</?(?:i|b|em|strong|u|span|p|br|div|a|small|font)\b[^>]*>", re.I)
 ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 HEADING_PREFIX = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M)
@@ -108,7 +147,9 @@ HEADER_TOKEN = rf"(?:{SYMBOL}|{PAGE_NUMBER}|{JOB_NUMBER})"
 HEADER_LINE = re.compile(rf"^[ \t]*{HEADER_TOKEN}(?:[ \t]+{HEADER_TOKEN}){{0,3}}[ \t]*$", re.X)
 
 # A running header that pairs the symbol with the title: "A/RES/73/192    International ...".
-SYMBOL_TITLE_LINE = re.compile(rf"^[ \t]*(?:{SYMBOL}[ \t]{{2,}}\S.*|\S.*\S[ \t]{{2,}}{SYMBOL})[ \t]*$", re.X)
+SYMBOL_TITLE_LINE = re.compile(
+    rf"^[ \t]*(?:{SYMBOL}[ \t]{{2,}}\S.*|\S.*\S[ \t]{{2,}}{SYMBOL})[ \t]*$", re.X
+)
 BRACKET_NOTE = re.compile(r"^\[[^\]]+\]$")
 
 # A footnote body in PDF text whose label is plain digits: "6 United Nations, Treaty Series".
@@ -142,39 +183,142 @@ SUB_START = re.compile(r"^\((?P<letter>[a-z]{1,2}|[ivx]{1,5})\)\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.;:,!?]['\"”’)\]]*\s*$")
 
 # Clause verbs. Each alternative is a base form; adverbs and manner phrases are optional.
-ADVERB = r"(?:(?:also|further|again|once\s+again|moreover|furthermore|strongly|hereby|firmly|deeply|gravely|seriously|profoundly|fully|duly|also\s+further|once\s+more)\s+)"
+ADVERB = (
+    r"(?:(?:also|further|again|once\s+again|moreover|furthermore|strongly|hereby|firmly|deeply"
+    r"|gravely|seriously|profoundly|fully|duly|also\s+further|once\s+more)\s+)"
+)
 MANNER = (
     r"(?:\s+(?:with|in)\s+(?:great\s+|deep\s+|grave\s+|serious\s+|particular\s+|due\s+)?"
     r"(?:appreciation|concern|satisfaction|interest|regret|alarm|gratitude|approval|"
     r"recognition|seriousness)(?:\s+of)?)"
 )
 PREAMBLE_VERBS = (
-    "Taking note", "Taking into account", "Taking into consideration", "Bearing in mind",
-    "Having considered", "Having regard", "Having examined", "Having reviewed",
-    "Expressing concern", "Expressing appreciation", "Expressing its concern",
-    "Expressing its appreciation", "Guided by",
-    "Recalling", "Reaffirming", "Reiterating", "Recognizing", "Recognising", "Noting",
-    "Welcoming", "Acknowledging", "Emphasizing", "Emphasising", "Stressing", "Underlining",
-    "Underscoring", "Highlighting", "Considering", "Affirming", "Convinced", "Concerned",
-    "Alarmed", "Aware", "Mindful", "Determined", "Conscious", "Cognizant", "Deploring",
-    "Observing", "Appreciating", "Commending", "Believing", "Desiring", "Encouraged",
-    "Seeking", "Realizing", "Fully aware", "Keeping in mind", "Pursuant", "Resolved",
-    "Committed", "Expressing", "Reaffirming", "Referring", "Bearing", "Regretting",
+    "Taking note",
+    "Taking into account",
+    "Taking into consideration",
+    "Bearing in mind",
+    "Having considered",
+    "Having regard",
+    "Having examined",
+    "Having reviewed",
+    "Expressing concern",
+    "Expressing appreciation",
+    "Expressing its concern",
+    "Expressing its appreciation",
+    "Guided by",
+    "Recalling",
+    "Reaffirming",
+    "Reiterating",
+    "Recognizing",
+    "Recognising",
+    "Noting",
+    "Welcoming",
+    "Acknowledging",
+    "Emphasizing",
+    "Emphasising",
+    "Stressing",
+    "Underlining",
+    "Underscoring",
+    "Highlighting",
+    "Considering",
+    "Affirming",
+    "Convinced",
+    "Concerned",
+    "Alarmed",
+    "Aware",
+    "Mindful",
+    "Determined",
+    "Conscious",
+    "Cognizant",
+    "Deploring",
+    "Observing",
+    "Appreciating",
+    "Commending",
+    "Believing",
+    "Desiring",
+    "Encouraged",
+    "Seeking",
+    "Realizing",
+    "Fully aware",
+    "Keeping in mind",
+    "Pursuant",
+    "Resolved",
+    "Committed",
+    "Expressing",
+    "Reaffirming",
+    "Referring",
+    "Bearing",
+    "Regretting",
 )
 OPERATIVE_VERBS = (
-    "Takes note", "Calls upon", "Calls on", "Appeals to", "Draws attention",
-    "Accepts", "Acknowledges", "Adopts", "Affirms", "Agrees", "Appeals", "Appreciates",
-    "Approves", "Authorizes", "Commends", "Concurs", "Condemns", "Considers", "Decides",
-    "Declares", "Deplores", "Designates", "Directs", "Emphasizes", "Encourages", "Endorses",
-    "Expresses", "Highlights", "Instructs", "Invites", "Notes", "Proclaims", "Reaffirms",
-    "Recalls", "Recognizes", "Recommends", "Regrets", "Reiterates", "Reminds", "Renews",
-    "Requests", "Resolves", "Stresses", "Supports", "Underlines", "Underscores", "Urges",
-    "Welcomes", "Emphasises", "Recognises", "Calls", "Confirms", "Acknowledge",
+    "Takes note",
+    "Calls upon",
+    "Calls on",
+    "Appeals to",
+    "Draws attention",
+    "Accepts",
+    "Acknowledges",
+    "Adopts",
+    "Affirms",
+    "Agrees",
+    "Appeals",
+    "Appreciates",
+    "Approves",
+    "Authorizes",
+    "Commends",
+    "Concurs",
+    "Condemns",
+    "Considers",
+    "Decides",
+    "Declares",
+    "Deplores",
+    "Designates",
+    "Directs",
+    "Emphasizes",
+    "Encourages",
+    "Endorses",
+    "Expresses",
+    "Highlights",
+    "Instructs",
+    "Invites",
+    "Notes",
+    "Proclaims",
+    "Reaffirms",
+    "Recalls",
+    "Recognizes",
+    "Recommends",
+    "Regrets",
+    "Reiterates",
+    "Reminds",
+    "Renews",
+    "Requests",
+    "Resolves",
+    "Stresses",
+    "Supports",
+    "Underlines",
+    "Underscores",
+    "Urges",
+    "Welcomes",
+    "Emphasises",
+    "Recognises",
+    "Calls",
+    "Confirms",
+    "Acknowledge",
 )
 # Verbs of operative clauses that give a mandate to the addressee.
 MANDATE_VERBS = (
-    "requests", "invites", "encourages", "calls upon", "calls on", "urges", "recommends",
-    "authorizes", "appeals to", "instructs", "directs", "mandates",
+    "requests",
+    "invites",
+    "encourages",
+    "calls upon",
+    "calls on",
+    "urges",
+    "recommends",
+    "authorizes",
+    "appeals to",
+    "instructs",
+    "directs",
+    "mandates",
 )
 
 
@@ -233,7 +377,9 @@ LIST_ITEM = re.compile(
 )
 DATE_AFTER = re.compile(rf"^\s*,?\s*(?:adopted\s+)?(?:of|on|dated)\s+(?P<date>{DATE})")
 # "Commission on Narcotic Drugs, in its resolution" / "by the Commission in its resolution"
-ACTOR_BEFORE_ITS = re.compile(r"(?P<actor>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|on|of|and|for))*),?\s+in\s*$")
+ACTOR_BEFORE_ITS = re.compile(
+    r"(?P<actor>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|on|of|and|for))*),?\s+in\s*$"
+)
 ISSUER_AFTER = re.compile(
     r"^\s+of\s+the\s+(?P<issuer>Commission\s+on\s+Narcotic\s+Drugs|General\s+Assembly|"
     r"Economic\s+and\s+Social\s+Council|Human\s+Rights\s+Council|Security\s+Council|"
@@ -277,7 +423,9 @@ GENERIC_DECLARATION = re.compile(
     """,
     re.X,
 )
-SHORT_TREATY = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)\s+(?P<word>Convention|Protocol|Covenant|Treaty|Agreement)\b")
+SHORT_TREATY = re.compile(
+    r"\b(?P<year>1[89]\d\d|20\d\d)\s+(?P<word>Convention|Protocol|Covenant|Treaty|Agreement)\b"
+)
 AS_AMENDED = re.compile(
     r"^\s+as\s+amended(?:\s+by\s+the\s+(?P<year>\d{4}\s+)?Protocol"
     r"(?:\s+amending\s+the\s+Single\s+Convention\s+on\s+Narcotic\s+Drugs(?:,?\s+(?:of\s+)?1961)?)?)?",

@@ -45,7 +45,9 @@ def collect_paths(paths: Iterable[str | Path]) -> Iterator[Path | SourceError]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            found = sorted(
+                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES
+            )
             if not found:
                 yield SourceError(str(p), f"folder has no text files ({', '.join(TEXT_SUFFIXES)})")
             yield from found

@@ -14,6 +14,7 @@ The result keeps one paragraph per line, separated by blank lines where the sour
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -60,7 +61,8 @@ def read_source(path: str | Path, max_bytes: int = 50_000_000) -> str:
         raise SourceError(name, "is a folder, not a file")
     if size > max_bytes:
         raise SourceError(
-            name, f"file is {size:,} bytes, over the limit of {max_bytes:,} (POLICYKG_MAX_FILE_BYTES)"
+            name,
+            f"file is {size:,} bytes, over the limit of {max_bytes:,} (POLICYKG_MAX_FILE_BYTES)",
         )
     try:
         data = p.read_bytes()
@@ -121,6 +123,7 @@ def _furniture_edits(text: str) -> list[tuple[int, int, str]]:
     """Delete running headers/footers and page numbers; strip heading marks and rules."""
     lines = _lines(text)
     header_idx = {i for i, (a, b) in enumerate(lines) if _is_header(text[a:b])}
+
     # A running header with words (a repeated short title) stands beside a page-number line.
     def beside_header(i: int) -> bool:
         return any(j in header_idx for j in range(i - 2, i + 3) if j != i)
@@ -221,8 +224,14 @@ def _starts_block(prev: str, line: str, typical: int = 80) -> bool:
     if P.PLAIN_FOOTNOTE_START.match(line.lstrip()):
         return True
     # A line much shorter than the text's lines, without final punctuation: a heading.
-    return len(prev.strip()) < min(60, 0.6 * typical) and not re.search(r"[,;:.\-]\W*$", prev) and line[:1].isupper() and (
-        prev.strip()[:1].isupper() and not re.search(r"\b(?:of|the|and|in|on|to|for|by)$", prev.strip())
+    return (
+        len(prev.strip()) < min(60, 0.6 * typical)
+        and not re.search(r"[,;:.\-]\W*$", prev)
+        and line[:1].isupper()
+        and (
+            prev.strip()[:1].isupper()
+            and not re.search(r"\b(?:of|the|and|in|on|to|for|by)$", prev.strip())
+        )
     )
 
 
@@ -235,7 +244,7 @@ def _unwrap_edits(text: str) -> list[tuple[int, int, str]]:
     typical = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
     edits: list[tuple[int, int, str]] = []
     filled = [(a, b) for a, b in lines if text[a:b].strip()]
-    for (a1, b1), (a2, b2) in zip(filled, filled[1:], strict=False):
+    for (a1, b1), (a2, b2) in itertools.pairwise(filled):
         prev, line = text[a1:b1], text[a2:b2]
         across_blank = "\n" in text[b1 + 1 : a2]  # blank lines between: a page break
         if not across_blank and _starts_block(prev, line, typical):
@@ -284,12 +293,20 @@ def _frequencies() -> dict[str, float]:
     return get_frequency_dict("en")
 
 
+_ZIPF_CACHE: dict[str, float] = {}
+
+
 def _zipf():
+    """Zipf frequency of a word (log10 of uses per billion words); 0 for unknown words."""
     freqs = _frequencies()
 
     def zipf(word: str) -> float:
-        f = freqs.get(word.lower(), 0.0)
-        return math.log10(f * 1e9) if f > 0 else 0.0
+        w = word.lower()
+        z = _ZIPF_CACHE.get(w)
+        if z is None:
+            f = freqs.get(w, 0.0)
+            z = _ZIPF_CACHE[w] = math.log10(f * 1e9) if f > 0 else 0.0
+        return z
 
     return zipf
 
@@ -367,7 +384,11 @@ def _lift_markers(original: str, tm: TextMap) -> Cleaned:
     found: list[tuple[int, int, str, bool]] = []  # (start, end, label, at line start)
 
     def at_line_start(pos: int) -> bool:
-        return pos == 0 or text[pos - 1] == "\n" or not text[text.rfind("\n", 0, pos) + 1 : pos].strip()
+        return (
+            pos == 0
+            or text[pos - 1] == "\n"
+            or not text[text.rfind("\n", 0, pos) + 1 : pos].strip()
+        )
 
     for m in P.SUPERSCRIPT_RUN.finditer(text):
         label = "".join(P.SUPERSCRIPT_VALUE[c] for c in m.group())
