@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(VENV)/bin/policykg extract $(CORPUS) --format table
+	$(VENV)/bin/policykg ingest $(CORPUS)
+	$(VENV)/bin/policykg check
 
 test: install
 	$(PY) -m pytest
@@ -27,6 +28,7 @@ lint: install
 
 bench: install
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) var benchmarks/out .pytest_cache .ruff_cache

@@ -55,3 +55,28 @@ def test_due_session_of_the_general_assembly():
     ms = _mandates("ga_73_192_pdf.txt", "op3")
     sg = next(m for m in ms if m.addressees == ("body/SecretaryGeneral",))
     assert (sg.due_session.body, sg.due_session.number) == ("body/GA", 74)
+
+
+def test_extraction_does_not_depend_on_what_the_process_read_before():
+    # A worker process reads many files in turn: nothing may leak from one to the next.
+    import gc
+
+    from conftest import CORPUS
+    from corpusgen import render_document
+    from policykg import extract_text
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    texts += [render_document(i, seed=3, style="pdf") for i in range(30)]
+
+    def run(order):
+        out = {}
+        for i in order:
+            e = extract_text(texts[i], f"doc{i}")
+            out[i] = ([m.to_json() for m in e.mentions], [m.to_json() for m in e.mandates])
+            del e
+            gc.collect()  # let object ids be reused, as they are in a long-lived worker
+        return out
+
+    forward = run(range(len(texts)))
+    backward = run(reversed(range(len(texts))))
+    assert forward == backward

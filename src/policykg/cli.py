@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+import time
 from collections import Counter
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .config import Settings
-from .errors import PolicyKGError, SourceError
+from .errors import PolicyKGError, SourceError, UsageError
 from .models import Extraction
 from .pipeline import corpus_findings, extract_paths
 
@@ -120,6 +123,322 @@ def _summary(done: list[Extraction]) -> None:
             str(len(e.findings)),
         )
     Console(width=None if sys.stdout.isatty() else 120).print(table)
+
+
+# --- the graph ------------------------------------------------------------------------------
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option("--store", help="Store folder [env POLICYKG_STORE; default var/policykg.store]."),
+]
+BaseOption = Annotated[str | None, typer.Option("--base", help="Base IRI [env POLICYKG_BASE].")]
+
+
+def _settings(store: str | None = None, base: str | None = None) -> Settings:
+    s = Settings.from_env()
+    if store:
+        s = replace(s, store=store)
+    if base:
+        s = replace(s, base=base)
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`#?]+[^/]", s.base):
+        raise UsageError(
+            f"--base {s.base!r}: expected an absolute http(s) IRI without a "
+            "trailing slash, query or fragment, e.g. https://w3id.org/policykg"
+        )
+    return s
+
+
+def _open(settings: Settings, *, read_only: bool = False):
+    from .store import GraphStore
+
+    if read_only and not Path(settings.store).exists():
+        raise UsageError(f"--store {settings.store}: no store there; run 'policykg ingest' first")
+    return GraphStore(settings.store, read_only=read_only)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of texts.")],
+    store: StoreOption = None,
+    base: BaseOption = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes; 0 = one per core.")] = -1,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    verbose: Annotated[bool, typer.Option(help="Log each committed batch of files.")] = False,
+) -> None:
+    """Extract texts in parallel and store each file in its own named graph."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from .pipeline import ingest as run_ingest
+
+    settings = _settings(store, base)
+    workers = settings.jobs if jobs < 0 else jobs
+    graph_store = _open(settings)
+    columns = (
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} documents/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), disable=not progress) as bar:
+        task = bar.add_task("ingest", total=None, rate=0.0)
+        started = time.perf_counter()
+
+        def on_progress(done: int, total: int) -> None:
+            elapsed = time.perf_counter() - started
+            bar.update(task, completed=done, total=total, rate=done / elapsed if elapsed else 0.0)
+
+        def on_commit(files: int) -> None:
+            if verbose:
+                say(f"committed {files} files")
+                sys.stderr.flush()
+
+        summary = run_ingest(
+            paths,
+            graph_store,
+            settings.base,
+            jobs=workers,
+            max_bytes=settings.max_file_bytes,
+            on_progress=on_progress,
+            on_commit=on_commit,
+        )
+    for error in summary.errors:
+        say(f"policykg: error: {error}")
+    table = Table(title=f"policykg: ingested into {settings.store}")
+    for name in (
+        "documents",
+        "unchanged",
+        "failed",
+        "instruments",
+        "citations",
+        "mandates",
+        "warnings",
+        "triples",
+        "documents/s",
+    ):
+        table.add_column(name, justify="right")
+    table.add_row(
+        *(
+            str(v)
+            for v in (
+                summary.documents,
+                summary.unchanged,
+                summary.failed,
+                summary.instruments,
+                summary.citations,
+                summary.mandates,
+                summary.warnings,
+                summary.triples,
+            )
+        ),
+        f"{summary.rate:.1f}",
+    )
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
+    if summary.interrupted:
+        say("policykg: interrupted; the store holds whole files only. Run again to continue.")
+        raise typer.Exit(130)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .trig .nq .nt .jsonld .rdf")],
+    store: StoreOption = None,
+    graph: Annotated[str | None, typer.Option(help="Named graph for triple formats.")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Override the format guessed "
+            "from the extension: turtle, trig, nquads, ntriples, jsonld, rdfxml.",
+        ),
+    ] = None,
+) -> None:
+    """Add RDF files to the store; each file is loaded whole or not at all."""
+    from .store import EXTENSIONS, FORMATS, StoreError
+
+    settings = _settings(store)
+    graph_store = _open(settings)
+    failed = 0
+    for path in files:
+        kind = fmt or EXTENSIONS.get(path.suffix.lower())
+        if kind not in FORMATS:
+            say(
+                f"policykg: error: {path}: cannot tell the RDF format from the extension; "
+                f"use --format with one of {', '.join(FORMATS)}"
+            )
+            failed += 1
+            continue
+        try:
+            with path.open("rb") as handle:
+                graph_store.load(handle, kind, graph=graph, base_iri=path.resolve().as_uri())
+            say(f"loaded {path} ({kind})")
+        except (StoreError, OSError) as exc:
+            say(f"policykg: error: {path}: {exc}")
+            failed += 1
+    graph_store.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")
+    ] = "nquads",
+    graph: Annotated[str | None, typer.Option(help="Export only this named graph.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Stream the store (or one graph) as RDF. Triple formats merge the named graphs."""
+    from .store import FORMATS
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    graph_store = _open(_settings(store), read_only=True)
+    if graph is not None and graph not in graph_store.named_graphs():
+        raise UsageError(f"--graph {graph}: no such named graph in the store")
+    if output is None:
+        graph_store.dump(sys.stdout.buffer, fmt, graph)
+        sys.stdout.buffer.flush()
+    else:
+        with output.open("wb") as handle:
+            graph_store.dump(handle, fmt, graph)
+
+
+@app.command()
+def void(
+    store: StoreOption = None,
+    base: BaseOption = None,
+    endpoint: Annotated[str | None, typer.Option(help="SPARQL endpoint to advertise.")] = None,
+) -> None:
+    """Print a VoID description of the dataset (Turtle)."""
+    from .void import void_description
+
+    settings = _settings(store, base)
+    q = void_description(_open(settings, read_only=True), settings.base, endpoint)
+    sys.stdout.write(turtle(q.triples()))
+
+
+def turtle(ntriples: str) -> str:
+    import pyoxigraph as ox
+
+    from .vocab import NAMESPACES
+
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=NAMESPACES).decode()
+
+
+class ResultFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
+@app.command()
+def query(
+    name: Annotated[
+        str, typer.Argument(help="A named query (see 'policykg queries') or a .rq file.")
+    ],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable.")
+    ] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format")] = ResultFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """Run a named SPARQL query (or a file) against the store."""
+    from .queries import bind, load_queries, parse_header
+
+    named = load_queries()
+    path = Path(name)
+    if name in named:
+        q = named[name]
+    elif path.suffix == ".rq" and path.exists():
+        q = parse_header(path.read_text(encoding="utf-8"), str(path))
+    else:
+        raise UsageError(
+            f"query {name!r}: not a named query ({', '.join(sorted(named))}) "
+            "nor an existing .rq file"
+        )
+    values: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--param {item!r}: expected NAME=VALUE")
+        values[key] = value
+    try:
+        sparql = bind(q, values)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    graph_store = _open(_settings(store), read_only=True)
+    try:
+        results = graph_store.query(sparql, union=q.requires_union)
+    except SyntaxError as exc:
+        raise UsageError(f"{name}: SPARQL syntax error: {exc}") from None
+    _print_results(results, fmt)
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries with their parameters."""
+    from .queries import load_queries
+
+    table = Table(title="policykg: named queries")
+    for column in ("name", "title", "parameters"):
+        table.add_column(column)
+    for q in load_queries().values():
+        table.add_row(q.name, q.title, ", ".join(f"{p.name} ({p.type})" for p in q.params))
+    Console(width=None if sys.stdout.isatty() else 140).print(table)
+
+
+def _print_results(results, fmt: ResultFormat) -> None:
+    import pyoxigraph as ox
+
+    if fmt is ResultFormat.table:
+        if not hasattr(results, "variables"):
+            Console().print(str(bool(results)) if isinstance(results, ox.QueryBoolean) else results)
+            return
+        table = Table()
+        names = [v.value for v in results.variables]
+        for n in names:
+            table.add_column(n)
+        for row in results:
+            table.add_row(*("" if row[n] is None else row[n].value for n in names))
+        Console(width=None if sys.stdout.isatty() else 200).print(table)
+        return
+    target = {
+        "json": ox.QueryResultsFormat.JSON,
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }[fmt.value]
+    results.serialize(sys.stdout.buffer, target)
+    sys.stdout.buffer.flush()
+
+
+@app.command()
+def check(store: StoreOption = None) -> None:
+    """SHACL validation and data-quality findings (each with file and position)."""
+    from .check import quality_findings, shacl_report
+
+    graph_store = _open(_settings(store), read_only=True)
+    conforms, report = shacl_report(graph_store)
+    findings = quality_findings(graph_store)
+    for f in findings:
+        print(f"finding: {f}")
+    print(f"SHACL: {'conforms' if conforms else 'does NOT conform'}")
+    if not conforms:
+        print(report)
+    print(f"{len(findings)} finding(s)")
+    if not conforms:
+        raise typer.Exit(1)
 
 
 def main() -> None:

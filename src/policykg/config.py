@@ -19,6 +19,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_bytes", 50_000_000, "Largest input file accepted, in bytes."),
     Setting("jobs", 0, "Worker processes for extraction; 0 means one per core."),
     Setting("registry", "", "Folder of the reference registry TOML files; empty: data/registry."),
+    Setting("store", "var/policykg.store", "Folder of the embedded Oxigraph store."),
+    Setting("base", "https://w3id.org/policykg", "Base IRI under which instances are minted."),
 )
 
 
@@ -27,6 +29,8 @@ class Settings:
     max_file_bytes: int = 50_000_000
     jobs: int = 0
     registry: str = ""
+    store: str = "var/policykg.store"
+    base: str = "https://w3id.org/policykg"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -122,6 +122,7 @@ def find_mentions(structure: Structure, ctx: FileContext) -> tuple[list[Mention]
         else None
     )
     for inst in structure.instruments:
+        parents: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {}
         if inst.issuer:
             ctx.file_issuer = inst.issuer
         for para in inst.paragraphs:
@@ -133,10 +134,10 @@ def find_mentions(structure: Structure, ctx: FileContext) -> tuple[list[Mention]
                 continue
             cands, bodies = paragraph_candidates(para.text, inst, ctx)
             if para is last and not P.SENTENCE_END.search(para.text):
-                cands = _settle([*cands, *_truncated_name(para.text, ctx)])
+                cands = _settle([*cands, *_truncated_name(para.text, ctx)], para.text)
             by_paragraph[id(para)] = (inst, para, cands)
             if para.role in ("operative", "sub") and para.label.startswith("op"):
-                mandates.extend(find_mandates(para, inst, bodies, ctx))
+                mandates.extend(find_mandates(para, inst, bodies, ctx, parents))
     _read_footnotes(structure, by_paragraph, ctx, mentions)
     for inst, para, cands in by_paragraph.values():
         mentions.extend(_to_mentions(cands, para, inst.key, para.verb, para.verb_text, ctx))
@@ -172,10 +173,10 @@ def paragraph_candidates(
     found.extend(_outcome_documents(text, ctx))
     found.extend(_reports(text))
     found.extend(bodies)
-    return _settle(found), bodies
+    return _settle(found, text), bodies
 
 
-def _settle(found: list[Candidate]) -> list[Candidate]:
+def _settle(found: list[Candidate], text: str) -> list[Candidate]:
     """Keep the best reading where candidates overlap; merge adjacent repeats of one key."""
     order = sorted(
         found, key=lambda c: (-c.priority, not c.in_registry, -(c.end - c.start), c.start)
@@ -198,20 +199,15 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
             and prev.group is None
             and c.group is None
             and c.start >= prev.end
-            and _SAME_THING_GAP.fullmatch(_gap_text(prev, c))
+            and _SAME_THING_GAP.fullmatch(text[prev.end : c.start])
         ):
             continue
         out.append(c)
     return out
 
 
-_current_text: list[str] = [""]
 # Between a citation and its own title: "resolution S-30/1 of 19 April 2016, entitled “".
 _SAME_THING_GAP = re.compile(rf"(?:\s+of\s+{P.DATE})?[\s,]*(?:entitled\s*)?[“\"]?")
-
-
-def _gap_text(a: Candidate, b: Candidate) -> str:
-    return _current_text[0][a.end : b.start]
 
 
 # --- resolutions and decisions ----------------------------------------------------------
@@ -259,7 +255,6 @@ def resolution_key(kind: str, issuer: str | None, number: str) -> str:
 def _resolutions(
     text: str, inst: Instrument | None, ctx: FileContext, bodies: list[Candidate]
 ) -> Iterator[Candidate]:
-    _current_text[0] = text
     heads = list(P.RESOLUTION_HEAD.finditer(text))
     for idx, m in enumerate(heads):
         kind = m.group("kind").lower()
@@ -877,9 +872,16 @@ def _to_mentions(
 
 
 def find_mandates(
-    para: Paragraph, inst: Instrument, bodies: list[Candidate], ctx: FileContext
+    para: Paragraph,
+    inst: Instrument,
+    bodies: list[Candidate],
+    ctx: FileContext,
+    parents: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]],
 ) -> Iterator[Mandate]:
-    """Mandates of an operative paragraph: its opening verb and any "and requests ..." after."""
+    """Mandates of an operative paragraph: its opening verb and any "and requests ..." after.
+
+    ``parents`` maps an operative paragraph label to its addressees, for its sub-paragraphs.
+    """
     text = para.text
     head = P.OPERATIVE_START.match(text) or P.SUB_START.match(text)
     body_start = head.end() if head else 0
@@ -906,7 +908,7 @@ def find_mandates(
         )
     if "(" in para.label:
         # "(a) To promote ...": addressed like its parent paragraph.
-        parent = _parent_addressees(para, inst)
+        parent = parents.get(para.label.split("(")[0])
         if parent and para.verb and _is_mandate_verb(para.verb):
             addressees, addressee_text, partners = parent
             due = _due_session(para, body_start, len(text), inst, ctx)
@@ -943,7 +945,7 @@ def find_mandates(
             continue
         due = _due_session(para, v_end, limit, inst, ctx)
         span = para.original_span(v_start, limit)
-        _PARENT_CACHE[(id(inst), para.label)] = (addressees, addressee_text, partners)
+        parents[para.label] = (addressees, addressee_text, partners)
         yield Mandate(
             ctx.file,
             inst.key,
@@ -958,14 +960,6 @@ def find_mandates(
             span.start,
             span.end,
         )
-
-
-_PARENT_CACHE: dict[tuple[int, str], tuple[tuple[str, ...], str, tuple[str, ...]]] = {}
-
-
-def _parent_addressees(para: Paragraph, inst: Instrument):
-    parent_label = para.label.split("(")[0]
-    return _PARENT_CACHE.get((id(inst), parent_label))
 
 
 def _is_mandate_verb(verb: str) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import read_structure
@@ -15,6 +17,7 @@ from .findings import conflicting_dates, dates_against_numbers, later_citations
 from .models import Extraction, Finding
 from .names import names
 from .sources import TEXT_SUFFIXES, clean, read_source
+from .store import GraphStore
 
 
 def extract_text(text: str, file: str = "<text>") -> Extraction:
@@ -90,3 +93,172 @@ def extract_paths(
 def corpus_findings(extractions: Iterable[Extraction]) -> list[Finding]:
     """Findings that need every file: the same instrument cited with different dates."""
     return conflicting_dates(m for e in extractions for m in e.mentions)
+
+
+# --- ingest: text -> RDF -> store ------------------------------------------------------------
+
+
+@dataclass
+class IngestSummary:
+    documents: int = 0  # ingested (new or changed)
+    unchanged: int = 0  # skipped: same content already stored
+    failed: int = 0
+    instruments: int = 0
+    citations: int = 0
+    mandates: int = 0
+    warnings: int = 0
+    triples: int = 0  # in the store after ingest
+    seconds: float = 0.0
+    interrupted: bool = False
+    errors: list[SourceError] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return (self.documents + self.unchanged) / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class _FileResult:
+    path: str  # the corpus path, as it names the file's graph
+    sha256: str
+    triples: str | None  # None: unchanged since the last ingest
+    instruments: int = 0
+    citations: int = 0
+    mandates: int = 0
+    warnings: int = 0
+
+
+def corpus_path(path: Path) -> str:
+    """How a file is named in the store: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def pipeline_fingerprint(base: str) -> str:
+    """Identifies what produced a stored graph: package version, registry data and base IRI."""
+    from . import __version__
+    from .registry import default_registry_dir
+
+    h = hashlib.sha256(f"{__version__}\n{base}\n".encode())
+    for path in sorted(Path(default_registry_dir()).glob("*.toml")):
+        h.update(path.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+def _ingest_one(args: tuple[str, str, str, str | None, int, str]) -> _FileResult | SourceError:
+    """Worker: read, extract and serialise one file (or report it unchanged)."""
+    from .rdf import extraction_quads
+    from .registry import load_registry
+
+    path, name, base, known_sha, max_bytes, fingerprint = args
+    try:
+        text = read_source(path, max_bytes)
+    except SourceError as exc:
+        return exc
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if sha == known_sha:
+        return _FileResult(name, sha, None)
+    e = extract_text(text, name)
+    quads = extraction_quads(e, base, name, load_registry(), fingerprint)
+    return _FileResult(
+        name,
+        sha,
+        quads.triples(),
+        sum(1 for i in e.instruments if not i.fragment),
+        sum(1 for m in e.mentions if m.kind != "body"),
+        len(e.mandates),
+        len(e.findings),
+    )
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: GraphStore,
+    base: str,
+    *,
+    jobs: int = 0,
+    max_bytes: int = 50_000_000,
+    batch_triples: int = 50_000,
+    on_progress: Callable[[int, int], None] | None = None,
+    on_commit: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Extract files in parallel and store each in its own named graph.
+
+    Files whose content is already stored are skipped. Graphs are swapped in transactions
+    of whole files, so an interrupted ingest leaves only whole files and can be rerun.
+    """
+    from .rdf import graph_iri, registry_graph, registry_quads
+    from .registry import load_registry
+
+    started = time.perf_counter()
+    summary = IngestSummary()
+    store.replace_files([(registry_graph(base), registry_quads(load_registry(), base).triples())])
+    items = list(collect_paths(paths))
+    stored = store.stored_files()
+    fingerprint = pipeline_fingerprint(base)
+    work = []
+    for item in items:
+        if isinstance(item, SourceError):
+            summary.failed += 1
+            summary.errors.append(item)
+            continue
+        name = corpus_path(item)
+        known = stored.get(name)
+        same = known is not None and known.fingerprint == fingerprint
+        work.append((str(item), name, base, known.sha256 if same else None, max_bytes, fingerprint))
+    total = len(work)
+    pending: list[tuple[str, str]] = []
+    pending_size = 0
+
+    committed = 0
+
+    def commit() -> None:
+        nonlocal pending, pending_size, committed
+        if pending:
+            store.replace_files(pending)
+            committed += len(pending)
+            pending, pending_size = [], 0
+            if on_commit:
+                on_commit(committed)
+
+    workers = jobs or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total > 1 else None
+    results = (
+        pool.map(_ingest_one, work, chunksize=max(1, min(16, total // (workers * 4) or 1)))
+        if pool
+        else map(_ingest_one, work)
+    )
+    done = 0
+    try:
+        for result in results:
+            done += 1
+            if isinstance(result, SourceError):
+                summary.failed += 1
+                summary.errors.append(result)
+            elif result.triples is None:
+                summary.unchanged += 1
+            else:
+                summary.documents += 1
+                summary.instruments += result.instruments
+                summary.citations += result.citations
+                summary.mandates += result.mandates
+                summary.warnings += result.warnings
+                pending.append((graph_iri(base, result.path), result.triples))
+                pending_size += result.triples.count("\n")
+                if pending_size >= batch_triples:
+                    commit()
+            if on_progress:
+                on_progress(done, total)
+        commit()
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        pending = []  # not committed: those files are simply not stored yet
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
+        store.flush()
+    summary.triples = len(store)
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -9,7 +9,6 @@ paragraph, clause verb, quote, offsets, footnote and source file it comes from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from .models import Extraction, Instrument, Mandate, Mention, Paragraph
@@ -121,37 +120,48 @@ class Quads:
 
     def __init__(self, graph: str):
         self.graph = graph
-        self._lines: dict[str, None] = {}
+        self._lines: dict[str, None] = {}  # "<s> <p> o" without graph and full stop
 
     def add(self, s: str, p: str, o: str) -> None:
         """``o`` is an IRI (no quotes) or a literal made by :func:`lit`."""
         obj = o if o.startswith('"') else f"<{o}>"
-        self._lines[f"<{s}> <{p}> {obj} <{self.graph}> .\n"] = None
+        self._lines[f"<{s}> <{p}> {obj}"] = None
 
     def type(self, s: str, *classes: str) -> None:
         for c in classes:
             self.add(s, RDF + "type", c)
 
     def text(self) -> str:
-        return "".join(self._lines)
+        """N-Quads, every triple in this graph."""
+        g = f" <{self.graph}> .\n"
+        return g.join(self._lines) + g if self._lines else ""
+
+    def triples(self) -> str:
+        """N-Triples (also valid inside SPARQL ``INSERT DATA``)."""
+        return " .\n".join(self._lines) + " .\n" if self._lines else ""
 
     def __len__(self) -> int:
         return len(self._lines)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._lines)
 
 
 # --- one file -----------------------------------------------------------------------------
 
 
-def extraction_quads(e: Extraction, base: str, path: str, registry: Registry) -> Quads:
-    """Everything read from one file, in the file's own named graph."""
+def extraction_quads(
+    e: Extraction, base: str, path: str, registry: Registry, fingerprint: str = ""
+) -> Quads:
+    """Everything read from one file, in the file's own named graph.
+
+    ``fingerprint`` names the pipeline that produced it (version, registry, base), so that
+    an upgraded extractor re-reads files whose content has not changed.
+    """
     q = Quads(graph_iri(base, path))
     src = source_iri(base, e.sha256)
     q.type(src, PKG + "SourceFile", PROV + "Entity")
     q.add(src, PKG + "path", lit(path))
     q.add(src, PKG + "sha256", lit(e.sha256))
+    if fingerprint:
+        q.add(src, DCT + "hasVersion", lit(fingerprint))
     owners: dict[int, str] = {}  # id(paragraph) -> IRI of its instrument (or fragment)
     paragraph_iris: dict[int, str] = {}
     for n, inst in enumerate(e.instruments):
@@ -174,6 +184,16 @@ def extraction_quads(e: Extraction, base: str, path: str, registry: Registry) ->
         _citation(q, m, i, base, src, para_iri, footnote_iris, e, registry)
     for md in e.mandates:
         _mandate(q, md, base, src, index.get((md.paragraph, md.start)), e, registry)
+    for i, f in enumerate(e.findings):
+        node = f"{base}/finding/{e.sha256[:16]}/{i}"
+        q.type(node, PKG + "Finding")
+        q.add(node, PKG + "findingCode", lit(f.code))
+        q.add(node, PKG + "message", lit(f.message))
+        q.add(node, PKG + "line", lit(f.line))
+        q.add(node, PKG + "column", lit(f.column))
+        q.add(node, PROV + "wasDerivedFrom", src)
+        if f.key:
+            q.add(node, PKG + "about", instrument_iri(base, f.key))
     return q
 
 
@@ -472,8 +492,3 @@ def registry_quads(registry: Registry, base: str) -> Quads:
         if b.definition:
             q.add(iri, SKOS + "definition", lit(b.definition))
     return q
-
-
-def all_lines(quads: Iterable[Quads]) -> Iterator[str]:
-    for q in quads:
-        yield from q

@@ -53,7 +53,7 @@ CLASSES: tuple[str, ...] = (
     "Citation",
     "Mandate",
     "SourceFile",
-    "ClaimedDate",
+    "Finding",
 )
 
 # Properties of the policykg ontology (local names in ``pkg:``), other than clause verbs.
@@ -97,6 +97,11 @@ PROPERTIES: tuple[str, ...] = (
     "fragment",
     "mentions",
     "kind",
+    "findingCode",
+    "message",
+    "line",
+    "column",
+    "about",
 )
 
 # Clause verbs: base form (as extracted) -> (SKOS concept local name, edge property local

@@ -1,0 +1,163 @@
+"""The graph store: an embedded on-disk Oxigraph. The only module that imports pyoxigraph.
+
+Each source file's triples live in one named graph. :meth:`GraphStore.replace_files`
+swaps whole graphs in one SPARQL Update, which Oxigraph applies as one transaction: after a
+crash or Ctrl-C the store holds each file's old graph or its new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from .errors import PolicyKGError
+from .vocab import NAMESPACES, ONTOLOGY
+
+DEFAULT_STORE = "var/policykg.store"
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+EXTENSIONS = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".xml": "rdfxml",
+    ".owl": "rdfxml",
+}
+QUAD_FORMATS = ("trig", "nquads")
+
+
+class StoreError(PolicyKGError):
+    """The store cannot be opened, or data cannot be loaded into it."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    graph: str
+    path: str
+    sha256: str
+    fingerprint: str  # of the pipeline that stored it ("" if unknown)
+
+
+def default_store_path() -> str:
+    return os.environ.get("POLICYKG_STORE") or DEFAULT_STORE
+
+
+class GraphStore:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        """Open the store at ``path`` (created if missing), or an in-memory one for None."""
+        self.path = None if path is None else str(path)
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open store at {path}: {exc}") from None
+
+    # --- writing ---------------------------------------------------------------------
+
+    def replace_files(self, graphs: Iterable[tuple[str, str]]) -> None:
+        """Replace each ``(graph IRI, N-Triples)`` in one transaction."""
+        parts = []
+        for graph, triples in graphs:
+            parts.append(f"DROP SILENT GRAPH <{graph}>")
+            if triples:
+                parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}")
+        if parts:
+            self._store.update(" ;\n".join(parts))
+
+    def drop_graph(self, graph: str) -> None:
+        self._store.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def load(
+        self,
+        data: bytes | IO[bytes],
+        fmt: str,
+        graph: str | None = None,
+        base_iri: str | None = None,
+    ) -> None:
+        """Parse and add RDF in one transaction; a syntax error adds nothing."""
+        try:
+            self._store.load(
+                data,
+                format=FORMATS[fmt],
+                base_iri=base_iri,
+                to_graph=ox.NamedNode(graph) if graph else None,
+            )
+        except SyntaxError as exc:
+            raise StoreError(str(exc)) from None
+
+    def bulk_load_nquads(self, path: str | Path) -> None:
+        """Fast, non-transactional load of an N-Quads file (for fresh stores and benchmarks)."""
+        self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def optimize(self) -> None:
+        if self.path is not None:
+            self._store.optimize()
+
+    # --- reading ---------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def stored_files(self) -> dict[str, StoredFile]:
+        """Source files held, by path: the record is part of each file's own graph."""
+        rows = self._store.query(
+            f"SELECT ?g ?path ?sha ?v WHERE {{ GRAPH ?g {{ ?s a <{ONTOLOGY}SourceFile> ; "
+            f"<{ONTOLOGY}path> ?path ; <{ONTOLOGY}sha256> ?sha "
+            f"OPTIONAL {{ ?s <http://purl.org/dc/terms/hasVersion> ?v }} }} }}"
+        )
+        return {
+            r["path"].value: StoredFile(
+                r["g"].value, r["path"].value, r["sha"].value, r["v"].value if r["v"] else ""
+            )
+            for r in rows
+        }
+
+    def query(self, sparql: str, *, union: bool = False, base_iri: str | None = None):
+        """Run SPARQL; ``union`` makes the default graph the union of the named graphs."""
+        return self._store.query(sparql, use_default_graph_as_union=union, base_iri=base_iri)
+
+    def triples_count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def dump(self, output: IO[bytes], fmt: str, graph: str | None = None) -> None:
+        """Stream the store (or one graph) in ``fmt``. Triple formats take the union."""
+        target = FORMATS[fmt]
+        if graph is not None:
+            quads: Iterator = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        else:
+            quads = iter(self._store)
+        prefixes = NAMESPACES if fmt in ("turtle", "trig", "rdfxml") else None
+        if fmt in QUAD_FORMATS:
+            ox.serialize(quads, output, target, prefixes=prefixes)
+        else:
+            ox.serialize((q.triple for q in quads), output, target, prefixes=prefixes)
