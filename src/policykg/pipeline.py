@@ -259,6 +259,9 @@ def ingest(
         if pool is not None:
             pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
         store.flush()
+    if not summary.interrupted and summary.documents:
+        store.optimize()
+        store.reopen()  # frees the write-ahead logs of the per-file transactions
     summary.triples = len(store)
     summary.seconds = time.perf_counter() - started
     return summary

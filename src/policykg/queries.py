@@ -7,7 +7,9 @@ A query file opens with a header of ``# key: value`` comment lines::
     # param: instrument IRI https://w3id.org/policykg/resolution/CND/62/4 — the citing instrument
     # requires: union-default-graph
 
-``param`` may repeat (``NAME TYPE DEFAULT — description``, TYPE one of ``IRI``, ``string``,
+The header is the leading block of comment lines (a bare ``#`` may separate them); every
+line in it must be one of these keys, so a typo is an error, not a silent comment. ``param``
+may repeat (``NAME TYPE DEFAULT — description``, TYPE one of ``IRI``, ``string``,
 ``integer``, ``date``); ``requires: union-default-graph`` marks a query that must run with the
 default graph as the union of the named graphs (a property path across files' graphs).
 :func:`bind` types each value and injects ``VALUES ?NAME { term }`` right after the query's
@@ -114,7 +116,11 @@ def load_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
         raise QueryError(f"{root}: no such folder of queries (set {ENV_VAR} to another one)")
     out: dict[str, NamedQuery] = {}
     for path in sorted(root.glob("*.rq")):
-        out[path.stem] = parse_header(path.read_text(encoding="utf-8"), str(path))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+        out[path.stem] = parse_header(text, str(path))
     return out
 
 
@@ -215,6 +221,9 @@ def _parse_param(value: str, fail: Callable[[int, str], QueryError], n: int) -> 
 def bind(query: NamedQuery, values: Mapping[str, str]) -> str:
     """The query text with every parameter bound (given value, else default) by VALUES.
 
+    ``values`` maps parameter names to their text; a name that is not a parameter of the
+    query is an error that lists the valid ones.
+
     Each value is checked against its type and written as a SPARQL term, so that no value
     can change the query: an IRI must be an absolute http(s) IRI, a string is escaped.
     """
@@ -226,7 +235,9 @@ def bind(query: NamedQuery, values: Mapping[str, str]) -> str:
         return query.text
     rows = []
     for p in query.params:
-        value = values.get(p.name, p.default)
+        value = values.get(p.name)
+        if value is None:  # absent or None: the declared default
+            value = p.default
         rows.append(f"VALUES ?{p.name} {{ {_term(p, value)} }}")
     at = _injection_point(query.text)
     return query.text[:at] + "\n  " + "\n  ".join(rows) + "\n" + query.text[at:]

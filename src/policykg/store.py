@@ -7,6 +7,7 @@ crash or Ctrl-C the store holds each file's old graph or its new one, never half
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ class GraphStore:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         """Open the store at ``path`` (created if missing), or an in-memory one for None."""
         self.path = None if path is None else str(path)
+        self._read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -117,6 +119,15 @@ class GraphStore:
     def optimize(self) -> None:
         if self.path is not None:
             self._store.optimize()
+
+    def reopen(self) -> None:
+        """Close and reopen: RocksDB deletes the write-ahead logs made obsolete by a flush
+        only when it opens a store (after a large ingest they can be several times the data)."""
+        if self.path is not None and not self._read_only:
+            self._store.flush()
+            del self._store
+            gc.collect()
+            self._store = ox.Store(self.path)
 
     # --- reading ---------------------------------------------------------------------
 
