@@ -90,3 +90,38 @@ def test_mandates_on_request():
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     mandates = [m for m in rows if m["kind"] == "mandate"]
     assert any(m["due_session"] and m["due_session"]["number"] == 63 for m in mandates)
+
+
+def _ingested(tmp_path):
+    db = tmp_path / "db"
+    r = run("ingest", CORPUS, "--store", db, "--no-progress")
+    assert r.returncode == 0, r.stderr
+    return db
+
+
+def test_query_by_name_with_parameters_in_each_format(tmp_path):
+    db = _ingested(tmp_path)
+    iri = "https://w3id.org/policykg/resolution/CND/64/4"
+    r = run("query", "ancestors", "--param", f"instrument={iri}", "--format", "json", "--store", db)
+    assert r.returncode == 0, r.stderr
+    keys = {b["key"]["value"] for b in json.loads(r.stdout)["results"]["bindings"] if "key" in b}
+    # 64/4 recalls its resolution 62/4, which recalls 61/8 (read in files 001 and 000).
+    assert {"CND 62/4", "CND 61/8"} <= keys
+    csv = run("query", "ancestors", "-p", f"instrument={iri}", "--format", "csv", "--store", db)
+    assert csv.returncode == 0 and "CND 62/4" in csv.stdout
+
+
+def test_query_errors_name_the_parameter(tmp_path):
+    db = _ingested(tmp_path)
+    r = run("query", "ancestors", "--param", "instrumnt=https://x.org/a", "--store", db)
+    assert r.returncode == 2 and "instrumnt" in r.stderr and "instrument" in r.stderr
+    r = run("query", "ancestors", "--param", "instrument=not an iri", "--store", db)
+    assert r.returncode == 2 and "instrument" in r.stderr
+    r = run("query", "no-such-query", "--store", db)
+    assert r.returncode == 2 and "no-such-query" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_query_needs_a_store(tmp_path):
+    r = run("query", "cites", "--store", tmp_path / "nowhere")
+    assert r.returncode == 2 and "policykg ingest" in r.stderr

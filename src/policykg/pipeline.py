@@ -214,10 +214,13 @@ def ingest(
 
     committed = 0
 
+    existing = {f.graph for f in stored.values()}
+
     def commit() -> None:
         nonlocal pending, pending_size, committed
         if pending:
-            store.replace_files(pending)
+            store.add_files([p for p in pending if p[0] not in existing])
+            store.replace_files([p for p in pending if p[0] in existing])
             committed += len(pending)
             pending, pending_size = [], 0
             if on_commit:

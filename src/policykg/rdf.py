@@ -332,7 +332,8 @@ def _cited_node(q: Quads, m: Mention, cited: str, base: str, registry: Registry)
     """What the citation says of the cited instrument: kind, number, issuer."""
     q.type(cited, PKG + KIND_CLASS.get(m.kind, "Instrument"), SCHEMA + "Legislation")
     q.add(cited, PKG + "key", lit(m.key))
-    q.add(cited, RDFS + "label", lit(_label(m.key, m.kind)))
+    entry = registry.entry(m.key)
+    q.add(cited, RDFS + "label", lit(entry.title if entry else _label(m.key, m.kind)))
     if m.number:
         q.add(cited, PKG + "number", lit(m.number))
     if m.issuer:
@@ -398,10 +399,19 @@ def _target(q: Quads, node: str, src: str, exact: str | None, start: int, end: i
 
 
 def _label(key: str, kind: str) -> str:
+    """A readable name from a key: "CND resolution 61/8", "World Drug Report 2020"."""
     if kind in ("resolution", "decision") and "/" not in key.split(" ", 1)[0]:
         issuer, _, rest = key.partition(" ")
         return f"{issuer} {'' if rest.startswith('decision') else 'resolution '}{rest}"
-    return key
+    if m := re.fullmatch(r"report/world-drug-report(?:-(\d{4}))?", key):
+        return "World Drug Report" + (f" {m.group(1)}" if m.group(1) else "")
+    if m := re.fullmatch(r"report/incb-report-(\d{4})", key):
+        return f"Report of the International Narcotics Control Board for {m.group(1)}"
+    prefix, _, rest = key.partition("/")
+    if prefix == "document":
+        return rest
+    words = rest.replace("-", " ")
+    return words[:1].upper() + words[1:]
 
 
 def _undocs(key: str) -> str | None:

@@ -87,6 +87,12 @@ class GraphStore:
         if parts:
             self._store.update(" ;\n".join(parts))
 
+    def add_files(self, graphs: Iterable[tuple[str, str]]) -> None:
+        """Load ``(graph IRI, N-Triples)`` for graphs not yet in the store, one transaction
+        each (faster than :meth:`replace_files`; a graph that exists is merged, not replaced)."""
+        for graph, triples in graphs:
+            self._store.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+
     def drop_graph(self, graph: str) -> None:
         self._store.update(f"DROP SILENT GRAPH <{graph}>")
 
