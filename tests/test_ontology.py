@@ -14,7 +14,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from policykg import extract_file
+from policykg import extract_file, extract_text
 from policykg.models import MENTION_KINDS
 from policykg.ontodoc import main as ontodoc_main
 from policykg.ontodoc import render_html, render_markdown
@@ -208,7 +208,9 @@ def test_clause_verb_concepts_match_vocab(onto):
 
 def test_the_corpus_graph_conforms_to_the_shapes(corpus_report):
     conforms, report, text = corpus_report
-    violations = [r for r in _top_results(report) if report.value(r, SH.resultSeverity) == SH.Violation]
+    violations = [
+        r for r in _top_results(report) if report.value(r, SH.resultSeverity) == SH.Violation
+    ]
     assert conforms and not violations, text
 
 
@@ -222,7 +224,7 @@ def test_the_data_uses_terms_as_the_ontology_declares_them(corpus, onto):
     """Object properties get IRIs, datatype properties literals of their declared range."""
     objects = _declared(onto, OWL.ObjectProperty)
     problems: set[str] = set()
-    for s, p, o in corpus:
+    for _s, p, o in corpus:
         if p == RDF.type:
             if _ours(o) and _local(o) not in CLASSES:
                 problems.add(f"class {o} is not declared")
@@ -257,7 +259,9 @@ def test_the_data_uses_terms_as_the_ontology_declares_them(corpus, onto):
     "but pkg:issuer is an object property (instrument -> body)",
 )
 def test_issuer_is_always_an_iri(corpus):
-    literals = sorted(str(s) for s, o in corpus.subject_objects(PKG.issuer) if isinstance(o, Literal))
+    literals = sorted(
+        str(s) for s, o in corpus.subject_objects(PKG.issuer) if isinstance(o, Literal)
+    )
     assert not literals
 
 
@@ -270,6 +274,35 @@ def test_every_clause_verb_in_the_data_is_a_concept_of_the_scheme(corpus, onto):
     used = set(corpus.objects(None, PKG.clauseVerb)) | set(corpus.objects(None, PKG.mandateVerb))
     missing = sorted(str(v) for v in used if (v, SKOS.inScheme, PKG.ClauseVerbScheme) not in onto)
     assert not missing
+
+
+UNANCHORED_FOOTNOTE = """Resolution 62/4
+
+Strengthening something
+
+The Commission on Narcotic Drugs,
+
+Recalling its resolution 61/8 of 16 March 2018,
+
+1. Requests the United Nations Office on Drugs and Crime to report.
+
+__________
+3 Official Records of the Economic and Social Council, 2019, Supplement No. 8 (E/2019/28).
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rdf._footnotes: a footnote whose marker is in no paragraph gets the source file "
+    "as its owner, so pkg:inInstrument and dct:isPartOf point at a pkg:SourceFile",
+)
+def test_an_unanchored_footnote_is_in_an_instrument():
+    e = extract_text(UNANCHORED_FOOTNOTE, "x.txt")
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(data=extraction_quads(e, BASE, "x.txt", load_registry()).text(), format="nquads")
+    owners = set(ds.objects(None, PKG.inInstrument))
+    assert owners, "the example should yield paragraphs"
+    assert all((o, RDF.type, PKG.SourceFile) not in ds for o in owners)
 
 
 # --- (f) the shapes catch broken graphs -----------------------------------------------------
@@ -286,7 +319,8 @@ VALID = """
 @prefix x: <https://example.org/> .
 @prefix src: <https://example.org/source/> .
 
-src:0123456789abcdef a pkg:SourceFile , prov:Entity ;  # the IRI ends with the digest's first 16 digits
+# the IRI of a source file ends with the first 16 digits of its digest
+src:0123456789abcdef a pkg:SourceFile , prov:Entity ;
     pkg:path "a.txt" ;
     pkg:sha256 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" .
 x:res a pkg:Resolution , schema:Legislation ;
@@ -351,6 +385,8 @@ BROKEN: list[tuple[str, Callable[[rdflib.Graph], None], URIRef | None]] = [
         _set(X.c, CITO.hasCitationCharacterization, PKG.issuer),
         CITO.hasCitationCharacterization,
     ),
+    # a paragraph that is both preambular and operative
+    ("two paragraph roles", lambda g: g.add((X.pp1, RDF.type, PKG.OperativeParagraph)), None),
     # a paragraph outside any instrument
     ("paragraph without instrument", _drop(X.pp1, PKG.inInstrument), PKG.inInstrument),
     # a mandate addressed to no one

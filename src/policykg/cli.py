@@ -441,6 +441,25 @@ def check(store: StoreOption = None) -> None:
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    store: StoreOption = None,
+    base: BaseOption = None,
+) -> None:
+    """Serve the SPARQL endpoint, linked data and the web UI (FastAPI on uvicorn)."""
+    import uvicorn
+
+    from .api.app import create_app
+
+    settings = _settings(store, base)
+    if not (Path(settings.store) / "CURRENT").exists():
+        raise UsageError(f"--store {settings.store}: no store there; run 'policykg ingest' first")
+    say(f"policykg: serving {settings.store} on http://{host}:{port}/ (SPARQL at /sparql)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     try:
         app()

@@ -21,6 +21,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("registry", "", "Folder of the reference registry TOML files; empty: data/registry."),
     Setting("store", "var/policykg.store", "Folder of the embedded Oxigraph store."),
     Setting("base", "https://w3id.org/policykg", "Base IRI under which instances are minted."),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped."),
+    Setting("query_workers", 2, "Query worker processes of the server (each can be stopped)."),
+    Setting("max_result_bytes", 50_000_000, "Largest serialised query result the server sends."),
+    Setting("max_request_bytes", 1_000_000, "Largest request body the server reads."),
+    Setting("cors_origins", "*", "Comma-separated origins allowed by CORS ('*' for any)."),
+    Setting("union_default_graph", True, "Query the union of all graphs as the default graph."),
+    Setting("enable_update", False, "Allow SPARQL Update and the Graph Store Protocol."),
+    Setting("update_token", "", "Bearer token required for updates when they are enabled."),
 )
 
 
@@ -31,6 +39,14 @@ class Settings:
     registry: str = ""
     store: str = "var/policykg.store"
     base: str = "https://w3id.org/policykg"
+    query_timeout: float = 10.0
+    query_workers: int = 2
+    max_result_bytes: int = 50_000_000
+    max_request_bytes: int = 1_000_000
+    cors_origins: str = "*"
+    union_default_graph: bool = True
+    enable_update: bool = False
+    update_token: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -41,11 +57,18 @@ class Settings:
             if var not in env:
                 continue
             raw = env[var]
-            if f.type in ("int", int):
-                try:
+            kind = f.type if isinstance(f.type, str) else f.type.__name__
+            try:
+                if kind == "int":
                     values[f.name] = int(raw)
-                except ValueError:
-                    raise UsageError(f"{var}={raw!r}: expected a whole number") from None
-            else:
-                values[f.name] = raw
+                elif kind == "float":
+                    values[f.name] = float(raw)
+                elif kind == "bool":
+                    if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                        raise ValueError
+                    values[f.name] = raw.lower() in ("1", "true", "yes", "on")
+                else:
+                    values[f.name] = raw
+            except ValueError:
+                raise UsageError(f"{var}={raw!r}: expected a {kind} value") from None
         return cls(**values)  # type: ignore[arg-type]

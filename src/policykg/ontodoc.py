@@ -173,7 +173,12 @@ def load(ttl_path: str | Path) -> Ontology:
     foreign = sorted(
         {
             s
-            for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+            for kind in (
+                OWL.Class,
+                OWL.ObjectProperty,
+                OWL.DatatypeProperty,
+                OWL.AnnotationProperty,
+            )
             for s in g.subjects(RDF.type, kind)
             if isinstance(s, URIRef) and not _ours(s)
         },

@@ -8,6 +8,7 @@ crash or Ctrl-C the store holds each file's old graph or its new one, never half
 from __future__ import annotations
 
 import gc
+import io
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,45 @@ EXTENSIONS = {
 QUAD_FORMATS = ("trig", "nquads")
 
 
+RESULT_MEDIA = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_MEDIA = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+_QUAD_MEDIA = ("application/n-quads", "application/trig")
+
+
+class _TooLarge(OSError):
+    pass
+
+
+class _Bounded(io.RawIOBase):
+    """A write-only buffer that raises once more than ``limit`` bytes are written."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.buffer = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        if self.buffer.tell() + len(data) > self.limit:
+            raise _TooLarge("result too large")
+        return self.buffer.write(data)
+
+
 class StoreError(PolicyKGError):
     """The store cannot be opened, or data cannot be loaded into it."""
 
@@ -53,6 +93,12 @@ class StoredFile:
     path: str
     sha256: str
     fingerprint: str  # of the pipeline that stored it ("" if unknown)
+
+
+def convert_rdf(text: str, source: str, media: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Re-serialise RDF ``text`` (format name of :data:`FORMATS`) as ``media``."""
+    triples = ox.parse(text, format=FORMATS[source])
+    return ox.serialize(triples, format=GRAPH_MEDIA[media], prefixes=prefixes)
 
 
 def default_store_path() -> str:
@@ -92,6 +138,10 @@ class GraphStore:
         each (faster than :meth:`replace_files`; a graph that exists is merged, not replaced)."""
         for graph, triples in graphs:
             self._store.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update in one transaction (raises SyntaxError on a bad update)."""
+        self._store.update(sparql)
 
     def drop_graph(self, graph: str) -> None:
         self._store.update(f"DROP SILENT GRAPH <{graph}>")
@@ -160,6 +210,52 @@ class GraphStore:
     def query(self, sparql: str, *, union: bool = False, base_iri: str | None = None):
         """Run SPARQL; ``union`` makes the default graph the union of the named graphs."""
         return self._store.query(sparql, use_default_graph_as_union=union, base_iri=base_iri)
+
+    def answer(
+        self, query: str, *, results_mime: str | None, graph_mime: str | None,
+        union: bool = True, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = (),
+        max_bytes: int = 50_000_000, prefixes: dict[str, str] | None = None,
+    ) -> tuple[str, str, bytes, str, str]:
+        """Run a query and serialise its result, bounded by ``max_bytes``.
+
+        Returns ``(status, media type, body, message, form)``; status is ``ok``, ``syntax``,
+        ``not_acceptable`` (the result's form has no accepted media type), ``too_large`` or
+        ``error``; form is ``bindings``, ``boolean`` or ``graph``.
+        """
+        kwargs: dict = {"prefixes": prefixes or None}
+        defaults = [ox.NamedNode(g) for g in default_graphs]
+        if defaults:
+            kwargs["default_graph"] = defaults
+        elif union:
+            kwargs["use_default_graph_as_union"] = True
+        named = [ox.NamedNode(g) for g in named_graphs]
+        if named:
+            kwargs["named_graphs"] = named
+        try:
+            result = self._store.query(query, **kwargs)
+        except (SyntaxError, ValueError) as exc:
+            return "syntax", "", b"", str(exc), ""
+        out = _Bounded(max_bytes)
+        try:
+            if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+                form = "boolean" if isinstance(result, ox.QueryBoolean) else "bindings"
+                if results_mime is None:
+                    return "not_acceptable", "", b"", "", form
+                result.serialize(out, RESULT_MEDIA[results_mime])
+                return "ok", results_mime, out.buffer.getvalue(), "", form
+            if graph_mime is None:
+                return "not_acceptable", "", b"", "", "graph"
+            triples = iter(result)
+            items = (
+                (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+                if graph_mime in _QUAD_MEDIA else triples
+            )
+            ox.serialize(items, out, GRAPH_MEDIA[graph_mime], prefixes=prefixes or None)
+            return "ok", graph_mime, out.buffer.getvalue(), "", "graph"
+        except OSError as exc:
+            if isinstance(exc, _TooLarge) or isinstance(exc.__context__, _TooLarge):
+                return "too_large", "", b"", "", ""
+            return "error", "", b"", str(exc), ""
 
     def triples_count(self, graph: str | None = None) -> int:
         if graph is None:
