@@ -9,15 +9,17 @@ CORPUS := data/corpus
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml web/package.json web/package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 run: install
 	$(VENV)/bin/policykg ingest $(CORPUS)
 	$(VENV)/bin/policykg check
+	$(VENV)/bin/policykg serve --host 127.0.0.1 --port 8000
 
 test: install
 	$(PY) -m pytest
