@@ -28,3 +28,20 @@ def corpus_files() -> list[Path]:
     files = sorted(CORPUS.glob("*.txt"))
     assert files, "the bundled corpus is missing"
     return files
+
+
+@pytest.fixture(scope="session")
+def corpus_store_path(tmp_path_factory):
+    """An on-disk store of the bundled corpus, built once per test session."""
+    from live_server import ingest_corpus
+
+    return ingest_corpus(tmp_path_factory.mktemp("served") / "store")
+
+
+@pytest.fixture(scope="session")
+def live_server(corpus_store_path):
+    """URL of a real ``policykg serve`` over the corpus store (default settings)."""
+    from live_server import running_server
+
+    with running_server(corpus_store_path) as url:
+        yield url
