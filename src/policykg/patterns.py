@@ -303,7 +303,6 @@ OPERATIVE_VERBS = (
     "Recognises",
     "Calls",
     "Confirms",
-    "Acknowledge",
 )
 # Verbs of operative clauses that give a mandate to the addressee.
 MANDATE_VERBS = (

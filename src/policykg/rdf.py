@@ -161,7 +161,7 @@ def extraction_quads(
     q.add(src, PKG + "path", lit(path))
     q.add(src, PKG + "sha256", lit(e.sha256))
     if fingerprint:
-        q.add(src, DCT + "hasVersion", lit(fingerprint))
+        q.add(src, PKG + "pipeline", lit(fingerprint))
     owners: dict[int, str] = {}  # id(paragraph) -> IRI of its instrument (or fragment)
     paragraph_iris: dict[int, str] = {}
     for n, inst in enumerate(e.instruments):
@@ -256,7 +256,7 @@ def _footnotes(q, e: Extraction, base, src, paragraph_iris, owners) -> dict[tupl
             ),
             None,
         )
-        owner = owners[id(anchor[0])] if anchor else src
+        owner = owners[id(anchor[0])] if anchor else _owner_at(e, fn.paragraph.span.start, owners, src)
         iri = paragraph_iri(base, owner, f"fn{fn.label}")
         out[(owner, fn.label)] = iri
         out.setdefault(("", fn.label), iri)
@@ -266,6 +266,17 @@ def _footnotes(q, e: Extraction, base, src, paragraph_iris, owners) -> dict[tupl
         if anchor:
             q.add(iri, PKG + "annotates", anchor[1])
     return out
+
+
+def _owner_at(e: Extraction, pos: int, owners: dict[int, str], src: str) -> str:
+    """The instrument (or untitled part) holding ``pos``: the last one starting before it, or
+    the first one; the source file only when the file has no paragraphs at all."""
+    best = None
+    for inst in e.instruments:
+        para = next((p for p in inst.paragraphs if id(p) in owners), None)
+        if para is not None and (best is None or inst.span.start <= pos):
+            best = owners[id(para)]
+    return best or src
 
 
 def _paragraph_index(e: Extraction, paragraph_iris: dict[int, str]) -> dict[tuple[str, int], str]:
@@ -494,7 +505,7 @@ def registry_quads(registry: Registry, base: str) -> Quads:
             if n != b.name:
                 q.add(iri, SKOS + "altLabel", lit(n))
         if b.issuer:
-            q.add(iri, PKG + "issuer", lit(b.issuer))
+            q.add(iri, PKG + "issuerCode", lit(b.issuer))
         if b.parent:
             q.add(iri, SKOS + "broader", body_iri(base, b.parent))
         if b.url:

@@ -198,7 +198,7 @@ class GraphStore:
         rows = self._store.query(
             f"SELECT ?g ?path ?sha ?v WHERE {{ GRAPH ?g {{ ?s a <{ONTOLOGY}SourceFile> ; "
             f"<{ONTOLOGY}path> ?path ; <{ONTOLOGY}sha256> ?sha "
-            f"OPTIONAL {{ ?s <http://purl.org/dc/terms/hasVersion> ?v }} }} }}"
+            f"OPTIONAL {{ ?s <{ONTOLOGY}pipeline> ?v }} }} }}"
         )
         return {
             r["path"].value: StoredFile(

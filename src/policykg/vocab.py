@@ -102,6 +102,8 @@ PROPERTIES: tuple[str, ...] = (
     "line",
     "column",
     "about",
+    "issuerCode",
+    "pipeline",
 )
 
 # Clause verbs: base form (as extracted) -> (SKOS concept local name, edge property local
@@ -157,10 +159,63 @@ CLAUSE_VERBS: dict[str, tuple[str, str]] = {
     "Recommends": ("Recommends", "invokes"),
     "Decides": ("Decides", "invokes"),
     "Authorizes": ("Authorizes", "invokes"),
+    # Verbs with no relation of their own: the edge is plain cito:cites.
+    "Taking into consideration": ("TakingIntoConsideration", "takesIntoAccount"),
+    "Having regard": ("HavingRegard", "takesIntoAccount"),
+    "Having considered": ("HavingConsidered", "considers"),
+    "Having examined": ("HavingExamined", "considers"),
+    "Having reviewed": ("HavingReviewed", "considers"),
+    "Keeping in mind": ("KeepingInMind", "bearsInMind"),
+    "Bearing": ("Bearing", "bearsInMind"),
+    "Observing": ("Observing", "notes"),
+    "Appreciating": ("Appreciating", "welcomes"),
+    "Appreciates": ("Appreciates", "welcomes"),
+    "Commending": ("Commending", "welcomes"),
+    "Encouraged": ("Encouraged", "welcomes"),
+    "Deploring": ("Deploring", "expressesConcernAbout"),
+    "Deplores": ("Deplores", "expressesConcernAbout"),
+    "Regretting": ("Regretting", "expressesConcernAbout"),
+    "Regrets": ("Regrets", "expressesConcernAbout"),
+    "Condemns": ("Condemns", "expressesConcernAbout"),
+    "Draws attention": ("DrawsAttention", "highlights"),
+    "Accepts": ("Accepts", "endorses"),
+    "Agrees": ("Agrees", "endorses"),
+    "Concurs": ("Concurs", "endorses"),
+    "Supports": ("Supports", "endorses"),
+    "Confirms": ("Confirms", "reaffirms"),
+    "Renews": ("Renews", "reaffirms"),
+    "Appeals to": ("AppealsTo", "invokes"),
+    "Appeals": ("Appeals", "invokes"),
+    "Calls": ("Calls", "invokes"),
+    "Designates": ("Designates", "invokes"),
+    "Directs": ("Directs", "invokes"),
+    "Instructs": ("Instructs", "invokes"),
+    "Reminds": ("Reminds", "invokes"),
+    "Convinced": ("Convinced", "cites"),
+    "Aware": ("Aware", "cites"),
+    "Fully aware": ("FullyAware", "cites"),
+    "Conscious": ("Conscious", "cites"),
+    "Cognizant": ("Cognizant", "cites"),
+    "Realizing": ("Realizing", "cites"),
+    "Believing": ("Believing", "cites"),
+    "Determined": ("Determined", "cites"),
+    "Resolved": ("Resolved", "cites"),
+    "Committed": ("Committed", "cites"),
+    "Desiring": ("Desiring", "cites"),
+    "Seeking": ("Seeking", "cites"),
+    "Pursuant": ("Pursuant", "cites"),
+    "Expressing": ("Expressing", "cites"),
+    "Referring": ("Referring", "cites"),
+    "Declares": ("Declares", "cites"),
+    "Expresses": ("Expresses", "cites"),
+    "Proclaims": ("Proclaims", "cites"),
+    "Resolves": ("Resolves", "cites"),
 }
 # Edge properties, each a sub-property of cito:cites; ``cites`` is used for a citation
 # whose paragraph opens with no known clause verb.
-VERB_PROPERTIES: tuple[str, ...] = tuple(sorted({p for _, p in CLAUSE_VERBS.values()}))
+VERB_PROPERTIES: tuple[str, ...] = tuple(
+    sorted({p for _, p in CLAUSE_VERBS.values() if p != "cites"})
+)
 
 
 def concept_name(verb: str) -> str:
@@ -173,9 +228,8 @@ def concept_name(verb: str) -> str:
 
 def edge_property(verb: str | None) -> str:
     """Full IRI of the verb-typed citation edge."""
-    if verb and verb in CLAUSE_VERBS:
-        return ONTOLOGY + CLAUSE_VERBS[verb][1]
-    return NAMESPACES["cito"] + "cites"
+    prop = CLAUSE_VERBS[verb][1] if verb and verb in CLAUSE_VERBS else "cites"
+    return NAMESPACES["cito"] + "cites" if prop == "cites" else ONTOLOGY + prop
 
 
 def sparql_prefixes() -> str:

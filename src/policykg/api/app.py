@@ -77,10 +77,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_exception_handler(errors.ApiError, errors.handle_api_error)
 
-    from . import sparql, site
+    from . import assets, sparql, site
 
     app.include_router(sparql.router)
     app.include_router(site.router)
+    app.include_router(assets.router)
 
     @app.get("/health", tags=["service"], summary="Liveness and store size")
     async def health(request: Request) -> dict:
