@@ -125,3 +125,15 @@ def test_query_errors_name_the_parameter(tmp_path):
 def test_query_needs_a_store(tmp_path):
     r = run("query", "cites", "--store", tmp_path / "nowhere")
     assert r.returncode == 2 and "policykg ingest" in r.stderr
+
+
+def test_check_validates_and_reports_findings_with_places(tmp_path):
+    db = _ingested(tmp_path)
+    r = run("check", "--store", db)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "SHACL: conforms" in r.stdout
+    # Read in the texts: 58/9 is dated 17 March 2014 (001), 13 March 2015 (002) and
+    # 17 March 2015 (003); footnote 1 of 002 is a bare "Ibid." with nothing before it.
+    line = next(x for x in r.stdout.splitlines() if "conflicting-date" in x)
+    assert "CND 58/9" in line and "3 different adoption dates" in line
+    assert "002_af8c892a89e4666d.txt:23:3: unresolved-ibid" in r.stdout

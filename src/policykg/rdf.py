@@ -218,6 +218,8 @@ def _instrument(q: Quads, inst: Instrument, base: str, src: str, n: int, registr
         q.add(iri, ELI + "passed_by", body)
     if inst.number:
         q.add(iri, PKG + "number", lit(inst.number))
+        if inst.issuer:
+            _adopted_at(q, iri, base, inst.issuer, inst.number, registry)
     if inst.title:
         q.add(iri, DCT + "title", lit(inst.title))
         q.add(iri, SCHEMA + "name", lit(inst.title))
@@ -347,6 +349,8 @@ def _cited_node(q: Quads, m: Mention, cited: str, base: str, registry: Registry)
     q.add(cited, RDFS + "label", lit(entry.title if entry else _label(m.key, m.kind)))
     if m.number:
         q.add(cited, PKG + "number", lit(m.number))
+        if m.issuer:
+            _adopted_at(q, cited, base, m.issuer, m.number, registry)
     if m.issuer:
         q.add(cited, PKG + "issuer", body_iri(base, issuer_body_key(m.issuer, registry)))
     if m.symbol:
@@ -355,6 +359,27 @@ def _cited_node(q: Quads, m: Mention, cited: str, base: str, registry: Registry)
         q.add(cited, ELI + "amended_by", instrument_iri(base, amender))
     if url := _undocs(m.key) or (f"https://undocs.org/{m.symbol}" if m.symbol else None):
         q.add(cited, RDFS + "seeAlso", url)
+
+
+def _session(q: Quads, base: str, body_key: str, number: int, registry: Registry) -> str:
+    session = session_iri(base, body_key, number)
+    q.type(session, PKG + "Session")
+    q.add(session, PKG + "sessionOf", body_iri(base, body_key))
+    q.add(session, PKG + "sessionNumber", lit(number))
+    body = registry.body(body_key)
+    name = body.acronym if body else body_key.split("/")[-1]
+    q.add(session, RDFS + "label", lit(f"{name} session {number}"))
+    if body and body.first_session_year:
+        q.add(session, PKG + "sessionYear", lit(body.first_session_year + number - 1))
+    return session
+
+
+def _adopted_at(q: Quads, iri: str, base: str, issuer: str, number: str, registry: Registry) -> None:
+    """Session-numbered resolutions (CND 61/8, GA 73/192) were adopted at session 61, 73."""
+    m = re.fullmatch(r"(\d{1,3})/\d+(?: [A-Z])?", number)
+    body = registry.body_by_issuer(issuer)
+    if m and body is not None and body.first_session_year:
+        q.add(iri, PKG + "adoptedAtSession", _session(q, base, body.key, int(m.group(1)), registry))
 
 
 def _mandate(q, md: Mandate, base, src, para_iri, e: Extraction, registry: Registry) -> None:
@@ -377,16 +402,7 @@ def _mandate(q, md: Mandate, base, src, para_iri, e: Extraction, registry: Regis
         q.add(node, PKG + "action", lit(md.action))
     if md.due_session and md.due_session.body:
         s = md.due_session
-        session = session_iri(base, s.body, s.number)
-        q.add(node, PKG + "dueSession", session)
-        q.type(session, PKG + "Session")
-        q.add(session, PKG + "sessionOf", body_iri(base, s.body))
-        q.add(session, PKG + "sessionNumber", lit(s.number))
-        body = registry.body(s.body)
-        name = body.acronym if body else s.body.split("/")[-1]
-        q.add(session, RDFS + "label", lit(f"{name} session {s.number}"))
-        if body and body.first_session_year:
-            q.add(session, PKG + "sessionYear", lit(body.first_session_year + s.number - 1))
+        q.add(node, PKG + "dueSession", _session(q, base, s.body, s.number, registry))
     _target(q, node, src, None, md.start, md.end)
     q.add(node, PROV + "wasDerivedFrom", src)
 

@@ -104,6 +104,7 @@ PROPERTIES: tuple[str, ...] = (
     "about",
     "issuerCode",
     "pipeline",
+    "adoptedAtSession",
 )
 
 # Clause verbs: base form (as extracted) -> (SKOS concept local name, edge property local
