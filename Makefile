@@ -31,6 +31,7 @@ lint: install
 bench: install
 	$(PY) benchmarks/bench_extract.py
 	$(PY) benchmarks/bench_ingest.py
+	$(PY) benchmarks/bench_service.py
 
 clean:
 	rm -rf $(VENV) var benchmarks/out .pytest_cache .ruff_cache
