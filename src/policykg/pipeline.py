@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -60,6 +62,23 @@ def collect_paths(paths: Iterable[str | Path]) -> Iterator[Path | SourceError]:
             yield SourceError(str(p), "no such file or folder")
 
 
+def bounded_map(
+    pool: ProcessPoolExecutor | None, fn: Callable, work: Iterable, window: int
+) -> Iterator:
+    """``fn`` over ``work`` in order, at most ``window`` items in flight: finished results never
+    pile up in memory when the consumer is slower than the workers."""
+    if pool is None:
+        yield from map(fn, work)
+        return
+    items = iter(work)
+    in_flight: deque = deque(pool.submit(fn, item) for item in itertools.islice(items, window))
+    while in_flight:
+        result = in_flight.popleft().result()
+        for item in itertools.islice(items, 1):
+            in_flight.append(pool.submit(fn, item))
+        yield result
+
+
 def _safe_extract(args: tuple[str, int]) -> Extraction | SourceError:
     path, max_bytes = args
     try:
@@ -78,7 +97,7 @@ def extract_paths(
     results: Iterator[Extraction | SourceError]
     if workers > 1 and len(files) > 1:
         pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(_safe_extract, files, chunksize=max(1, len(files) // (workers * 8)))
+        results = bounded_map(pool, _safe_extract, files, window=workers * 4)
     else:
         pool = None
         results = map(_safe_extract, files)
@@ -173,6 +192,8 @@ def _ingest_one(args: tuple[str, str, str, str | None, int, str]) -> _FileResult
     )
 
 
+
+
 def ingest(
     paths: Iterable[str | Path],
     store: GraphStore,
@@ -228,11 +249,7 @@ def ingest(
 
     workers = jobs or os.cpu_count() or 1
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total > 1 else None
-    results = (
-        pool.map(_ingest_one, work, chunksize=max(1, min(16, total // (workers * 4) or 1)))
-        if pool
-        else map(_ingest_one, work)
-    )
+    results = bounded_map(pool, _ingest_one, work, window=workers * 4)
     done = 0
     try:
         for result in results:

@@ -77,11 +77,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_exception_handler(errors.ApiError, errors.handle_api_error)
 
-    from . import assets, sparql, site
+    from . import assets, linked_data, sparql, site
 
     app.include_router(sparql.router)
     app.include_router(site.router)
     app.include_router(assets.router)
+    app.include_router(linked_data.router)  # last: catch-all paths under /resolution etc.
 
     @app.get("/health", tags=["service"], summary="Liveness and store size")
     async def health(request: Request) -> dict:
