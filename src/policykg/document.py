@@ -8,7 +8,7 @@ whole: the halves are joined and the footnotes lifted out, with offsets kept.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import patterns as P
 from .models import Footnote, Instrument, Marker, Paragraph, Span
@@ -369,17 +369,7 @@ def _instrument(
 
 
 def _with_verb(para: Paragraph, verb: str | None, verb_text: str | None, role: str) -> Paragraph:
-    return Paragraph(
-        label=para.label,
-        role=role,
-        text=para.text,
-        offsets=para.offsets,
-        ends=para.ends,
-        number=para.number,
-        verb=verb,
-        verb_text=verb_text,
-        markers=para.markers,
-    )
+    return replace(para, role=role, verb=verb, verb_text=verb_text)
 
 
 def _looks_operative(text: str, blocks: list[_Block]) -> bool:

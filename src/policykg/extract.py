@@ -351,6 +351,13 @@ def _date_after(text: str, pos: int) -> str | None:
 # --- documents by symbol ------------------------------------------------------------------
 
 
+# A resolution's own symbol names it: A/RES/73/192 is GA 73/192, E/RES/2003/32 ECOSOC 2003/32.
+_RESOLUTION_SYMBOLS = (
+    (re.compile(r"A/RES/((?:S-|ES-)?\d+/\d+)"), "GA"),
+    (re.compile(r"E/RES/(\d{4}/\d+)"), "ECOSOC"),
+)
+
+
 def _symbols(text: str) -> Iterator[Candidate]:
     for m in P.SYMBOL_RE.finditer(text):
         symbol = m.group()
@@ -359,25 +366,22 @@ def _symbols(text: str) -> Iterator[Candidate]:
         before = text[max(0, m.start() - 12) : m.start()]
         if re.search(r"(?:https?://|www\.)\S*$", before):
             continue
-        if res := re.fullmatch(r"A/RES/((?:S-|ES-)?\d+/\d+)", symbol):
+        issuer, number = next(
+            (
+                (code, res.group(1))
+                for rx, code in _RESOLUTION_SYMBOLS
+                if (res := rx.fullmatch(symbol))
+            ),
+            (None, None),
+        )
+        if issuer and number:
             yield Candidate(
                 m.start(),
                 m.end(),
                 "resolution",
-                f"GA {res.group(1)}",
-                issuer="GA",
-                number=res.group(1),
-                symbol=symbol,
-                issuer_from="explicit",
-            )
-        elif res := re.fullmatch(r"E/RES/(\d{4}/\d+)", symbol):
-            yield Candidate(
-                m.start(),
-                m.end(),
-                "resolution",
-                f"ECOSOC {res.group(1)}",
-                issuer="ECOSOC",
-                number=res.group(1),
+                f"{issuer} {number}",
+                issuer=issuer,
+                number=number,
                 symbol=symbol,
                 issuer_from="explicit",
             )
