@@ -8,6 +8,7 @@ assets router and the page's HTML are also tested in-process, without a browser.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from policykg.api import assets, errors
 from policykg.queries import bind, load_queries
@@ -27,8 +27,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 # From /work/shared/FACTS.md: without the background-networking flags Chromium keeps trying
 # to reach outside hosts. The user data dir is given by Playwright (a fresh one per test).
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = ROOT / "benchmarks" / "out"  # ignored by git
 TIMEOUT_MS = 20_000
@@ -36,8 +42,7 @@ TIMEOUT_MS = 20_000
 # Instruments keyed in the bundled corpus, read from its texts: 000_… is CND resolution 62/4
 # and recalls resolution 61/8 ("Recalling its resolution 61/8 of 16 March 2018"); 001_… holds
 # resolutions 64/4 and 64/5; 002_… resolution 62/2; 003_… resolutions 66/3 and 66/4.
-CORPUS_KEYS = {"CND 61/8", "CND 62/2", "CND 62/4", "CND 64/4", "CND 64/5", "CND 66/3",
-               "CND 66/4"}
+CORPUS_KEYS = {"CND 61/8", "CND 62/2", "CND 62/4", "CND 64/4", "CND 64/5", "CND 66/3", "CND 66/4"}
 KEY_QUERY = """SELECT DISTINCT ?key WHERE {
   ?r <https://w3id.org/policykg/ontology#key> ?key
   FILTER(STRSTARTS(?key, "CND 6"))
@@ -51,11 +56,18 @@ needs_chromium = pytest.mark.skipif(
 # --- in-process: the assets router and the page's HTML -------------------------------------
 
 
-def assets_client() -> TestClient:
+def get_asset(path: str) -> httpx.Response:
+    """GET ``path`` from an app with only the assets router, in-process."""
     app = FastAPI()
     app.add_exception_handler(errors.ApiError, errors.handle_api_error)
     app.include_router(assets.router)
-    return TestClient(app)
+
+    async def fetch() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get(path)
+
+    return asyncio.run(fetch())
 
 
 @pytest.mark.parametrize(
@@ -71,7 +83,7 @@ def assets_client() -> TestClient:
     ],
 )
 def test_assets_are_served_with_their_type(path, media):
-    response = assets_client().get(path)
+    response = get_asset(path)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == media
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -91,7 +103,7 @@ def test_assets_are_served_with_their_type(path, media):
     ],
 )
 def test_missing_assets_are_a_json_404(path, says):
-    response = assets_client().get(path)
+    response = get_asset(path)
     assert response.status_code == 404
     error = response.json()["error"]
     assert error["code"] == "not_found"
@@ -103,9 +115,9 @@ def test_web_assets_folder_comes_from_the_environment(tmp_path, monkeypatch):
     build.mkdir(parents=True)
     (build / "yasgui.min.js").write_text("window.Yasgui = 1;\n")
     monkeypatch.setenv(assets.ENV_VAR, str(tmp_path))
-    assert assets_client().get("/assets/yasgui/yasgui.min.js").text == "window.Yasgui = 1;\n"
+    assert get_asset("/assets/yasgui/yasgui.min.js").text == "window.Yasgui = 1;\n"
     monkeypatch.setenv(assets.ENV_VAR, str(tmp_path / "elsewhere"))
-    error = assets_client().get("/assets/yasgui/yasgui.min.js").json()["error"]
+    error = get_asset("/assets/yasgui/yasgui.min.js").json()["error"]
     assert "YASGUI is not installed" in error["message"]
     assert "make install" in error["message"]
 
@@ -174,7 +186,10 @@ def context(playwright, tmp_path):
     profile = tmp_path / "profile"
     profile.mkdir()
     ctx = playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=FLAGS,
         viewport={"width": 1280, "height": 900},
     )
     try:
@@ -203,7 +218,7 @@ def editor_value(page) -> str:
 def run_in_editor(page, sparql: str | None = None) -> list[list[str]]:
     """Put ``sparql`` in the current tab (if given), press YASGUI's run button, read the table."""
     if sparql is not None:
-        page.evaluate("(q) => window.policykg.yasgui.getTab().setQuery(q)", sparql)
+        page.evaluate("(q) => { window.policykg.yasgui.getTab().setQuery(q); }", sparql)
     with page.expect_response(lambda r: r.url.endswith("/sparql")) as response:
         page.locator(".tabPanel.active .yasqe_queryButton").click()
     assert response.value.status == 200, response.value.text()
@@ -217,8 +232,9 @@ def search(page, text: str) -> None:
     page.fill("#search-text", text)
     with page.expect_response(lambda r: "/queries/search?" in r.url):
         page.click("#search-form button")
-    page.wait_for_function("!document.getElementById('search-status').textContent"
-                           ".startsWith('Searching')")
+    page.wait_for_function(
+        "!document.getElementById('search-status').textContent.startsWith('Searching')"
+    )
 
 
 @needs_chromium
@@ -240,8 +256,10 @@ def test_page_loads_clean_on_a_fresh_profile(context, live_server):
         return {endpoint: t.getEndpoint(), method: t.getRequestConfig().method}; }""")
     assert tab == {"endpoint": f"{live_server}/sparql", "method": "POST"}
     # the LOV autocompleters (requests to lov.linkeddata.es) are off
-    assert page.evaluate("window.policykg.yasgui.getTab().getYasqe().config.autocompleters") \
-        == ["prefixes", "variables"]
+    assert page.evaluate("window.policykg.yasgui.getTab().getYasqe().config.autocompleters") == [
+        "prefixes",
+        "variables",
+    ]
     assert page.locator("#named-query option").count() == len(load_queries()) + 1
     w.assert_clean()
 
@@ -290,7 +308,9 @@ def test_choosing_a_named_query_opens_it_in_a_tab(context, live_server):
     page = w.page
     cites = load_queries()["cites"]
     page.select_option("#named-query", "cites")
-    page.wait_for_function("(t) => window.policykg.yasgui.getTab().getName() === t", arg=cites.title)
+    page.wait_for_function(
+        "(t) => window.policykg.yasgui.getTab().getName() === t", arg=cites.title
+    )
     text = editor_value(page)
     assert text == bind(cites, {})
     assert "VALUES ?instrument { <https://w3id.org/policykg/resolution/CND/62/4> }" in text
@@ -304,6 +324,26 @@ def test_choosing_a_named_query_opens_it_in_a_tab(context, live_server):
     page.select_option("#named-query", "")
     page.select_option("#named-query", "cites")
     assert page.locator(".tabsList .tab").count() == tabs
+    w.assert_clean()
+
+
+@needs_chromium
+def test_a_shared_link_runs_on_this_server_whatever_endpoint_it_names(context, live_server):
+    # YASGUI opens a tab from a share link (…/#query=…&endpoint=…) and runs its query at once.
+    link = httpx.URL(f"{live_server}/").copy_with(
+        fragment=str(
+            httpx.QueryParams(
+                {"query": KEY_QUERY, "endpoint": "https://example.org/sparql", "tabTitle": "Shared"}
+            )
+        )
+    )
+    w = watch(context.new_page(), live_server)
+    with w.page.expect_response(lambda r: r.url == f"{live_server}/sparql"):
+        w.page.goto(str(link))
+    wait_ready(w.page)
+    tab = w.page.evaluate("""() => { const t = window.policykg.yasgui.getTab();
+        return [t.getName(), t.getEndpoint(), t.getQuery()]; }""")
+    assert tab == ["Shared", f"{live_server}/sparql", KEY_QUERY]
     w.assert_clean()
 
 
@@ -349,8 +389,20 @@ def hostile_server(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "hostile.trig").write_text(HOSTILE, encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "policykg.cli", "load", str(folder / "hostile.trig"),
-                    "--store", str(folder / "store")], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policykg.cli",
+            "load",
+            str(folder / "hostile.trig"),
+            "--store",
+            str(folder / "store"),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with running_server(folder / "store") as url:
         yield url
 
@@ -368,8 +420,11 @@ def test_labels_with_markup_are_shown_as_text(context, hostile_server):
     assert page.locator("#search-results a").count() == 1
     assert any(t.startswith("CND 99/10") for t in items)
     # YASR escapes the same labels in its table
-    rows = run_in_editor(page, "SELECT ?label WHERE { GRAPH ?g { ?s "
-                         "<http://www.w3.org/2000/01/rdf-schema#label> ?label } } ORDER BY ?label")
+    rows = run_in_editor(
+        page,
+        "SELECT ?label WHERE { GRAPH ?g { ?s "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } } ORDER BY ?label",
+    )
     assert any("onerror=alert(1)" in row[0] for row in rows)
     assert page.locator(".injected, #search-results script, .yasr script").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0

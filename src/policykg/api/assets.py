@@ -55,28 +55,38 @@ def _asset(root: Path, name: str, where: str, cache: str) -> FileResponse:
     suffix = Path(name).suffix.lower()
     media = MEDIA_TYPES.get(suffix)
     if media is None:
-        raise errors.not_found(f"{where}{name}: not an asset; served types are "
-                               + ", ".join(sorted(MEDIA_TYPES)))
+        raise errors.not_found(
+            f"{where}{name}: not an asset; served types are " + ", ".join(sorted(MEDIA_TYPES))
+        )
     base = root.resolve()
     path = (base / name).resolve()
     if not path.is_relative_to(base) or not path.is_file():
         raise errors.not_found(f"{where}{name}: no such file")
-    return FileResponse(path, media_type=media, headers={"X-Content-Type-Options": "nosniff",
-                                                         "Cache-Control": cache})
+    return FileResponse(
+        path,
+        media_type=media,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": cache},
+    )
 
 
-@router.api_route("/assets/yasgui/{name:path}", methods=["GET", "HEAD"],
-                  summary="The YASGUI build (yasgui.min.js, yasgui.min.css) installed by npm")
+@router.api_route(
+    "/assets/yasgui/{name:path}",
+    methods=["GET", "HEAD"],
+    summary="The YASGUI build (yasgui.min.js, yasgui.min.css) installed by npm",
+)
 async def yasgui_asset(name: str) -> FileResponse:
     root = yasgui_dir()
     if not root.is_dir():
-        raise errors.not_found(f"YASGUI is not installed: no folder {root}; run 'make install' "
-                               f"(npm ci in web/) or set {ENV_VAR} to a node_modules folder")
+        raise errors.not_found(
+            f"YASGUI is not installed: no folder {root}; run 'make install' "
+            f"(npm ci in web/) or set {ENV_VAR} to a node_modules folder"
+        )
     # Changes only when npm installs another version: an hour in the browser's cache is fine.
     return _asset(root, name, "/assets/yasgui/", "public, max-age=3600")
 
 
-@router.api_route("/static/{name:path}", methods=["GET", "HEAD"],
-                  summary="The web UI's own JavaScript and CSS")
+@router.api_route(
+    "/static/{name:path}", methods=["GET", "HEAD"], summary="The web UI's own JavaScript and CSS"
+)
 async def static_asset(name: str) -> FileResponse:
     return _asset(STATIC_DIR, name, "/static/", "no-cache")
