@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
@@ -76,12 +77,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_exception_handler(errors.ApiError, errors.handle_api_error)
+    app.add_exception_handler(StarletteHTTPException, errors.handle_http_error)
 
-    from . import assets, linked_data, sparql, site
+    from . import assets, lineage_routes, linked_data, sparql, site
 
     app.include_router(sparql.router)
     app.include_router(site.router)
     app.include_router(assets.router)
+    app.include_router(lineage_routes.router)
     app.include_router(linked_data.router)  # last: catch-all paths under /resolution etc.
 
     @app.get("/health", tags=["service"], summary="Liveness and store size")

@@ -79,3 +79,13 @@ async def handle_api_error(_request: Request, exc: Exception) -> JSONResponse:
         status_code=exc.status,
         headers=exc.headers,
     )
+
+
+async def handle_http_error(_request: Request, exc: Exception) -> JSONResponse:
+    """Framework errors (no route, wrong method) in the same JSON shape as ours."""
+    status = getattr(exc, "status_code", 500)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error")
+    message = {404: "no such resource on this server",
+               405: "method not allowed here"}.get(status, str(getattr(exc, "detail", "")))
+    return JSONResponse({"error": {"status": status, "code": code, "message": message}},
+                        status_code=status, headers=getattr(exc, "headers", None))

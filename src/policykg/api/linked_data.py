@@ -7,7 +7,8 @@ section 4.3, *303 URIs forwarding to One Generic Document*, with one document pe
   so a request for its path never answers 200. It answers **303 See Other** with
   ``Location: /resolution/CND/61/8.html`` for browsers (``Accept: text/html``), or the
   ``.ttl``, ``.jsonld`` or ``.nt`` document for RDF clients, chosen by :func:`negotiate`;
-  the redirect carries ``Vary: Accept``. A missing Accept, or ``*/*``, gets the HTML page.
+  the redirect carries ``Vary: Accept``. A missing Accept, or ``*/*``, gets the HTML page;
+  an Accept that none of the four syntaxes (or ``application/json``) meets gets 406.
 * The documents ``….html``, ``….ttl``, ``….jsonld`` and ``….nt`` answer **200** directly.
   Their extension decides the syntax and ``Accept`` is ignored, so that every document has
   a stable address of its own (to link, cite, cache and compare).
@@ -50,14 +51,39 @@ from . import errors
 from .executor import PoolBusy, QueryJob, QueryTimeout
 from .negotiation import negotiate
 
-__all__ = ["KINDS", "highlight", "iri_path", "router", "script_json", "split_extension"]
+__all__ = [
+    "KINDS",
+    "BadPath",
+    "Mark",
+    "Segment",
+    "describe_query",
+    "highlight",
+    "href",
+    "iri_path",
+    "normalise",
+    "router",
+    "script_json",
+    "split_extension",
+]
 
 router = APIRouter(tags=["linked data"])
 
 # Top-level path segments that policykg.rdf mints under the base.
 KINDS: tuple[str, ...] = (
-    "resolution", "decision", "treaty", "declaration", "document", "report", "programme",
-    "body", "group", "session", "source", "citation", "mandate", "finding",
+    "resolution",
+    "decision",
+    "treaty",
+    "declaration",
+    "document",
+    "report",
+    "programme",
+    "body",
+    "group",
+    "session",
+    "source",
+    "citation",
+    "mandate",
+    "finding",
 )
 # Document extension -> media type. The extension of a document wins over Accept.
 DOCUMENTS: dict[str, str] = {
@@ -91,8 +117,14 @@ PKG = ONTOLOGY
 INSTRUMENT_TYPES = {SCHEMA + "Legislation", PKG + "Instrument"}
 # Citation edges: cito:cites and the verb-typed sub-properties rdf.py writes beside it.
 EDGE_PROPERTIES: tuple[str, ...] = (CITO + "cites", *(PKG + p for p in VERB_PROPERTIES))
-LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCT + "title", PKG + "key",
-                    PKG + "acronym", PKG + "path")
+LABEL_PROPERTIES = (
+    SKOS + "prefLabel",
+    RDFS + "label",
+    DCT + "title",
+    PKG + "key",
+    PKG + "acronym",
+    PKG + "path",
+)
 
 # --- paths and IRIs ---------------------------------------------------------------------------
 
@@ -184,7 +216,7 @@ def compact(iri: str) -> str:
     if best is None:
         return iri
     prefix = next(p for p, ns in NAMESPACES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -222,8 +254,20 @@ def _rows(body: bytes) -> list[Row]:
     ]
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def human_date(value: str) -> str:
@@ -238,8 +282,9 @@ def script_json(data: Any) -> Markup:
     """JSON for an inline ``<script>``: ``<``, ``>`` and ``&`` become ``\\u`` escapes, so no
     ``</script>`` or ``<!--`` can appear; the JSON value is unchanged.
 
-    >>> str(script_json({"name": "</script><!--"}))
-    '{"name": "\\\\u003c/script\\\\u003e\\\\u003c!--"}'
+    >>> text = script_json({"name": "</script><!-- & more"})
+    >>> "<" in text, json.loads(text) == {"name": "</script><!-- & more"}
+    (False, True)
     """
     text = json.dumps(data, ensure_ascii=False, indent=1)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -430,9 +475,12 @@ async def labels(request: Request, iris: Iterable[str]) -> dict[str, dict[str, l
     out: dict[str, dict[str, list[str]]] = {}
     props = " ".join(_ref(p) for p in LABEL_PROPERTIES)
     for chunk in (wanted[i : i + 200] for i in range(0, len(wanted), 200)):
-        rows = await _select(request, f"""SELECT DISTINCT ?s ?p ?l WHERE {{
+        rows = await _select(
+            request,
+            f"""SELECT DISTINCT ?s ?p ?l WHERE {{
   VALUES ?s {{ {" ".join(_ref(i) for i in chunk)} }} VALUES ?p {{ {props} }} ?s ?p ?l
-}}""")
+}}""",
+        )
         for row in rows:
             out.setdefault(row["s"].value, {}).setdefault(row["p"].value, []).append(row["l"].value)
     for by_prop in out.values():
@@ -457,8 +505,9 @@ class Namer:
 
     def label(self, iri: str) -> str:
         props = self.found.get(iri, {})
-        name = _best_label(props, SKOS + "prefLabel", RDFS + "label", DCT + "title",
-                           PKG + "key", PKG + "path")
+        name = _best_label(
+            props, SKOS + "prefLabel", RDFS + "label", DCT + "title", PKG + "key", PKG + "path"
+        )
         if name and (acronym := _best_label(props, PKG + "acronym")) and acronym not in name:
             name = f"{name} ({acronym})"
         return name or _local(iri, self.base) or compact(iri)
@@ -509,11 +558,13 @@ def _wants_html(accept: str | None) -> bool:
 
 
 def _not_found(request: Request, iri: str, html: bool) -> Response:
-    message = f"nothing in the store is about <{iri}>: it is neither subject nor object " \
-              "of any triple"
+    message = (
+        f"nothing in the store is about <{iri}>: it is neither subject nor object of any triple"
+    )
     if html:
-        page = request.app.state.pages.render("ld_not_found.html", request=request, iri=iri,
-                                              message=message)
+        page = request.app.state.pages.render(
+            "ld_not_found.html", request=request, iri=iri, message=message
+        )
         return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})
     raise errors.ApiError(404, "not_found", message, {"Vary": "Accept"})
 
@@ -536,16 +587,21 @@ async def dereference(request: Request) -> Response:
     media = negotiate(accept, list(REDIRECT_OFFERS))
     if media is None:
         raise errors.not_acceptable(list(REDIRECT_OFFERS))
-    return RedirectResponse(path + REDIRECT_OFFERS[media], status_code=303,
-                            headers={"Vary": "Accept"})
+    return RedirectResponse(
+        path + REDIRECT_OFFERS[media], status_code=303, headers={"Vary": "Accept"}
+    )
 
 
 for _kind in KINDS:
     # "/resolution{tail}" matches "/resolution/CND/61/8" and "/resolution.ttl"; a tail that
     # starts otherwise ("/resolutions") is some other path, answered 404 below.
-    router.add_api_route(f"/{_kind}{{tail:path}}", dereference, methods=["GET", "HEAD"],
-                         name=f"linked_data_{_kind}",
-                         summary=f"Dereference a {_kind} IRI (303) or fetch a document about it")
+    router.add_api_route(
+        f"/{_kind}{{tail:path}}",
+        dereference,
+        methods=["GET", "HEAD"],
+        name=f"linked_data_{_kind}",
+        summary=f"Dereference a {_kind} IRI (303) or fetch a document about it",
+    )
 
 
 async def _document(request: Request, iri: str, ext: str) -> Response:
@@ -553,8 +609,9 @@ async def _document(request: Request, iri: str, ext: str) -> Response:
     if media != "text/html":
         body = await _run(request, describe_query(iri), graph_mime=media)
         charset = "; charset=utf-8" if media != "application/ld+json" else ""
-        return Response(body, media_type=media + charset,
-                        headers={"Link": f'<{iri}>; rel="describes"'})
+        return Response(
+            body, media_type=media + charset, headers={"Link": f'<{iri}>; rel="describes"'}
+        )
     outgoing = await _select(request, f"SELECT DISTINCT ?p ?o WHERE {{ {_ref(iri)} ?p ?o }}")
     types = {row["o"].value for row in outgoing if row["p"].value == RDF + "type"}
     if types & INSTRUMENT_TYPES:
@@ -600,17 +657,29 @@ def _properties(namer: Namer, outgoing: list[Row]) -> list[Property]:
         grouped.setdefault(row["p"].value, []).append(row["o"])
     order = sorted(grouped, key=lambda p: (p != RDF + "type", compact(p)))
     return [
-        Property(namer.link(p), [namer.value(t) for t in sorted(
-            grouped[p], key=lambda t: (t.kind, namer.label(t.value) if t.is_iri else t.value))])
+        Property(
+            namer.link(p),
+            [
+                namer.value(t)
+                for t in sorted(
+                    grouped[p],
+                    key=lambda t: (t.kind, namer.label(t.value) if t.is_iri else t.value),
+                )
+            ],
+        )
         for p in order
     ]
 
 
 async def resource_page(request: Request, iri: str, outgoing: list[Row]) -> ResourcePage:
-    incoming = await _select(request, f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {_ref(iri)} }}
-ORDER BY ?p ?s LIMIT {INCOMING_LIMIT + 1}""")
-    namer = Namer(request.app.state.settings.base,
-                  await labels(request, _mentioned(iri, outgoing, incoming)))
+    incoming = await _select(
+        request,
+        f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {_ref(iri)} }}
+ORDER BY ?p ?s LIMIT {INCOMING_LIMIT + 1}""",
+    )
+    namer = Namer(
+        request.app.state.settings.base, await labels(request, _mentioned(iri, outgoing, incoming))
+    )
     return _generic(request, iri, outgoing, incoming, namer)
 
 
@@ -620,8 +689,9 @@ def _mentioned(iri: str, outgoing: list[Row], incoming: list[Row]) -> set[str]:
     return iris | {r["s"].value for r in incoming if r["s"].is_iri}
 
 
-def _generic(request: Request, iri: str, outgoing: list[Row], incoming: list[Row],
-             namer: Namer) -> ResourcePage:
+def _generic(
+    request: Request, iri: str, outgoing: list[Row], incoming: list[Row], namer: Namer
+) -> ResourcePage:
     base = request.app.state.settings.base
     described = (SKOS + "definition", RDFS + "comment", PKG + "message")
     return ResourcePage(
@@ -629,11 +699,17 @@ def _generic(request: Request, iri: str, outgoing: list[Row], incoming: list[Row
         path=_local(iri, base) or "",
         label=namer.label(iri),
         description=next((r["o"].value for r in outgoing if r["p"].value in described), None),
-        types=[namer.link(r["o"].value) for r in outgoing
-               if r["p"].value == RDF + "type" and r["o"].is_iri],
+        types=[
+            namer.link(r["o"].value)
+            for r in outgoing
+            if r["p"].value == RDF + "type" and r["o"].is_iri
+        ],
         properties=_properties(namer, outgoing),
-        incoming=[(namer.link(r["s"].value), namer.link(r["p"].value))
-                  for r in incoming[:INCOMING_LIMIT] if r["s"].is_iri],
+        incoming=[
+            (namer.link(r["s"].value), namer.link(r["p"].value))
+            for r in incoming[:INCOMING_LIMIT]
+            if r["s"].is_iri
+        ],
         incoming_more=len(incoming) > INCOMING_LIMIT,
         formats=_formats(_local(iri, base) or ""),
     )
@@ -699,6 +775,7 @@ class InstrumentPage(ResourcePage):
     date: str | None = None
     date_iso: str | None = None
     stated_dates: list[tuple[str, str, list[Link]]] = field(default_factory=list)
+    session: Link | None = None  # the session that adopted it
     body: Link | None = None
     body_from: str | None = None  # which property named the body
     sources: list[Link] = field(default_factory=list)
@@ -778,8 +855,12 @@ def _v(row: Row, name: str) -> str | None:
     return row[name].value if name in row else None
 
 
-_ROLE = {"PreambularParagraph": "preamble", "OperativeParagraph": "operative",
-         "Footnote": "footnote", "TextParagraph": "text"}
+_ROLE = {
+    "PreambularParagraph": "preamble",
+    "OperativeParagraph": "operative",
+    "Footnote": "footnote",
+    "TextParagraph": "text",
+}
 
 
 async def instrument_page(request: Request, iri: str, outgoing: list[Row]) -> InstrumentPage:
@@ -789,15 +870,19 @@ async def instrument_page(request: Request, iri: str, outgoing: list[Row]) -> In
         _select(request, _cites_query(iri)),
         _select(request, _cited_by_query(iri)),
         _select(request, _mandates_query(iri)),
-        _select(request, f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {_ref(iri)}
+        _select(
+            request,
+            f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {_ref(iri)}
   FILTER NOT EXISTS {{ ?s a cito:Citation }} FILTER NOT EXISTS {{ ?s a pkg:Paragraph }}
-  FILTER NOT EXISTS {{ ?s a pkg:Mandate }} }} ORDER BY ?p ?s LIMIT {INCOMING_LIMIT + 1}"""),
+  FILTER NOT EXISTS {{ ?s a pkg:Mandate }} }} ORDER BY ?p ?s LIMIT {INCOMING_LIMIT + 1}""",
+        ),
     )
     iris = _mentioned(iri, outgoing, incoming)
     for rows in (cites, cited_by):
         iris |= {t.value for r in rows for k in ("other", "prop", "src") if (t := r.get(k))}
-    iris |= {t.value for r in mandates for k in ("verb", "due", "addr", "partner")
-             if (t := r.get(k))}
+    iris |= {
+        t.value for r in mandates for k in ("verb", "due", "addr", "partner") if (t := r.get(k))
+    }
     namer = Namer(base, await labels(request, iris))
     generic = _generic(request, iri, outgoing, incoming, namer)
     props: dict[str, list[Term]] = {}
@@ -812,12 +897,15 @@ async def instrument_page(request: Request, iri: str, outgoing: list[Row]) -> In
 
     key, title = first(PKG + "key"), first(DCT + "title", SCHEMA + "name")
     date = first(ELI + "date_document", ELI + "date_publication")
+    session = first(PKG + "adoptedAtSession")
     body_term = first(ELI + "passed_by")
     body_from = "eli:passed_by" if body_term else None
     if body_term is None and (body_term := first(PKG + "issuer", DCT + "publisher")):
         body_from = "issuer named by citations" if PKG + "issuer" in props else "publisher"
-    sources = sorted((namer.link(t.value) for t in props.get(PKG + "fromSource", [])),
-                     key=lambda link: link.label)
+    sources = sorted(
+        (namer.link(t.value) for t in props.get(PKG + "fromSource", [])),
+        key=lambda link: link.label,
+    )
 
     page = InstrumentPage(
         **vars(generic),
@@ -825,6 +913,7 @@ async def instrument_page(request: Request, iri: str, outgoing: list[Row]) -> In
         title=title.value if title else None,
         date=human_date(date.value) if date else None,
         date_iso=date.value if date else None,
+        session=namer.link(session.value) if session and session.is_iri else None,
         body=namer.link(body_term.value) if body_term and body_term.is_iri else None,
         body_from=body_from,
         sources=sources,
@@ -894,16 +983,25 @@ def _paragraph_views(rows: list[Row], cites: list[Row], namer: Namer):
     graphs = sorted({r["g"].value for r in rows})
     note = None
     if len(graphs) > 1:
-        note = (f"This instrument is read from {len(graphs)} source files; its paragraphs are "
-                f"shown as read from the first ({namer.label(graphs[0])}).")
+        note = (
+            f"This instrument is read from {len(graphs)} source files; its paragraphs are "
+            f"shown as read from the first ({namer.label(graphs[0])})."
+        )
     shown = [r for r in rows if r["g"].value == (graphs[0] if graphs else None)]
     paragraphs: dict[str, dict[str, Any]] = {}
     for row in shown:
-        entry = paragraphs.setdefault(row["para"].value, {
-            "label": row["label"].value, "text": row["text"].value, "verb": _v(row, "verb"),
-            "start": _int(row.get("start"), 1 << 62), "kind": "text"})
-        if (t := _v(row, "type")) and t.startswith(PKG) and t[len(PKG):] in _ROLE:
-            entry["kind"] = _ROLE[t[len(PKG):]]
+        entry = paragraphs.setdefault(
+            row["para"].value,
+            {
+                "label": row["label"].value,
+                "text": row["text"].value,
+                "verb": _v(row, "verb"),
+                "start": _int(row.get("start"), 1 << 62),
+                "kind": "text",
+            },
+        )
+        if (t := _v(row, "type")) and t.startswith(PKG) and t[len(PKG) :] in _ROLE:
+            entry["kind"] = _ROLE[t[len(PKG) :]]
     marks: dict[str, dict[tuple[int, int], list[Link]]] = {}
     quotes: dict[tuple[str, int, int], str] = {}
     for row in cites:
@@ -921,20 +1019,26 @@ def _paragraph_views(rows: list[Row], cites: list[Row], namer: Namer):
     # Footnotes follow the body text, as in a printed resolution's endnotes.
     order = sorted(paragraphs.items(), key=lambda kv: (kv[1]["kind"] == "footnote", kv[1]["start"]))
     for para, entry in order:
-        para_marks = [Mark(quotes[(para, *span)], span[0], tuple(targets))
-                      for span, targets in marks.get(para, {}).items()]
+        para_marks = [
+            Mark(quotes[(para, *span)], span[0], tuple(targets))
+            for span, targets in marks.get(para, {}).items()
+        ]
         segments, lost = highlight(entry["text"], para_marks)
         missed += len(lost)
-        views.append(ParagraphView(namer.link(para), entry["label"], entry["kind"], entry["verb"],
-                                   segments, lost))
+        views.append(
+            ParagraphView(
+                namer.link(para), entry["label"], entry["kind"], entry["verb"], segments, lost
+            )
+        )
     return views, missed, note
 
 
 def _mandate_views(rows: list[Row], namer: Namer) -> list[MandateView]:
     grouped: dict[str, dict[str, Any]] = {}
     for row in rows:
-        m = grouped.setdefault(row["m"].value, {"row": row, "addr": [], "partner": [],
-                                                "start": _int(row.get("start"))})
+        m = grouped.setdefault(
+            row["m"].value, {"row": row, "addr": [], "partner": [], "start": _int(row.get("start"))}
+        )
         for name in ("addr", "partner"):
             if (v := _v(row, name)) and v not in m[name]:
                 m[name].append(v)
@@ -942,17 +1046,19 @@ def _mandate_views(rows: list[Row], namer: Namer) -> list[MandateView]:
     for node, m in sorted(grouped.items(), key=lambda kv: kv[1]["start"]):
         row = m["row"]
         para, verb, due = _v(row, "para"), _v(row, "verb"), _v(row, "due")
-        views.append(MandateView(
-            node=namer.link(node),
-            paragraph=namer.link(para) if para else None,
-            paragraph_label=_v(row, "plabel"),
-            verb=_v(row, "vtext"),
-            verb_concept=namer.link(verb) if verb else None,
-            addressees=[namer.link(a) for a in m["addr"]],
-            partners=[namer.link(p) for p in m["partner"]],
-            action=_v(row, "action"),
-            due=namer.link(due) if due else None,
-        ))
+        views.append(
+            MandateView(
+                node=namer.link(node),
+                paragraph=namer.link(para) if para else None,
+                paragraph_label=_v(row, "plabel"),
+                verb=_v(row, "vtext"),
+                verb_concept=namer.link(verb) if verb else None,
+                addressees=[namer.link(a) for a in m["addr"]],
+                partners=[namer.link(p) for p in m["partner"]],
+                action=_v(row, "action"),
+                due=namer.link(due) if due else None,
+            )
+        )
     return views
 
 
@@ -970,12 +1076,19 @@ def _schema_org(request: Request, page: InstrumentPage, namer: Namer) -> dict[st
     if page.date_iso:
         data["legislationDate"] = page.date_iso
     if page.body:
-        data["legislationPassedBy"] = {"@type": "Organization", "@id": page.body.iri,
-                                       "name": namer.name(page.body.iri)}
+        data["legislationPassedBy"] = {
+            "@type": "Organization",
+            "@id": page.body.iri,
+            "name": namer.name(page.body.iri),
+        }
     if page.cites:
         data["citation"] = [
-            {"@type": "Legislation", "@id": c.instrument.iri, "name": namer.name(c.instrument.iri),
-             **({"legislationIdentifier": c.key} if c.key else {})}
+            {
+                "@type": "Legislation",
+                "@id": c.instrument.iri,
+                "name": namer.name(c.instrument.iri),
+                **({"legislationIdentifier": c.key} if c.key else {}),
+            }
             for c in page.cites
         ]
     return data
