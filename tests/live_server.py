@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,17 +35,19 @@ def ingest_corpus(store: Path) -> Path:
 def running_server(store: Path, **settings: object):
     """Start ``policykg serve`` on ``store``; ``settings`` become POLICYKG_* variables."""
     port = free_port()
+    log = tempfile.TemporaryFile("w+")  # read only if the server dies; never fills a pipe
     env = {**os.environ, **{f"POLICYKG_{k.upper()}": str(v) for k, v in settings.items()}}
     proc = subprocess.Popen(
         [sys.executable, "-m", "policykg.cli", "serve", "--port", str(port), "--store", str(store)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {proc.stderr.read()}")
+                log.seek(0)
+                raise RuntimeError(f"server exited: {log.read()}")
             try:
                 if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                     break
@@ -60,3 +63,4 @@ def running_server(store: Path, **settings: object):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..config import Settings
@@ -31,8 +31,9 @@ class Pages:
         self.settings = settings
 
     def render(self, name: str, **context) -> str:
-        return self.env.get_template(name).render(settings=self.settings, version=__version__,
-                                                  **context)
+        return self.env.get_template(name).render(
+            settings=self.settings, version=__version__, **context
+        )
 
 
 def rdf_response(text: str, media: str, source: str = "turtle") -> Response:
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(errors.ApiError, errors.handle_api_error)
     app.add_exception_handler(StarletteHTTPException, errors.handle_http_error)
 
-    from . import assets, lineage_routes, linked_data, sparql, site
+    from . import assets, lineage_routes, linked_data, site, sparql
 
     app.include_router(sparql.router)
     app.include_router(site.router)
@@ -89,8 +90,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/health", tags=["service"], summary="Liveness and store size")
     async def health(request: Request) -> dict:
-        return {"status": "ok", "version": __version__, "store": settings.store,
-                "workers": request.app.state.pool.size}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "store": settings.store,
+            "workers": request.app.state.pool.size,
+        }
 
     return app
 

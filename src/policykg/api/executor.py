@@ -23,7 +23,6 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 
-
 @dataclass(frozen=True)
 class QueryJob:
     query: str
@@ -34,6 +33,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
     max_bytes: int = 50_000_000
     prefixes: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None  # relative IRIs in the query resolve against it
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,15 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             return
         try:
             status, mime, body, message, form = store.answer(
-                job.query, results_mime=job.results_mime, graph_mime=job.graph_mime,
-                union=job.union, default_graphs=job.default_graphs,
-                named_graphs=job.named_graphs, max_bytes=job.max_bytes, prefixes=job.prefixes,
+                job.query,
+                results_mime=job.results_mime,
+                graph_mime=job.graph_mime,
+                union=job.union,
+                default_graphs=job.default_graphs,
+                named_graphs=job.named_graphs,
+                max_bytes=job.max_bytes,
+                prefixes=job.prefixes,
+                base_iri=job.base_iri,
             )
             outcome = QueryOutcome(status, mime, body, message, form)
         except Exception as exc:  # report, and keep the worker serving
@@ -105,8 +111,9 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes; a job that runs past ``timeout`` kills its worker."""
 
-    def __init__(self, store_path: str, workers: int = 2, timeout: float = 10.0,
-                 wait: float = 30.0):
+    def __init__(
+        self, store_path: str, workers: int = 2, timeout: float = 10.0, wait: float = 30.0
+    ):
         self.store_path = store_path
         self.size = max(1, workers)
         self.timeout = timeout

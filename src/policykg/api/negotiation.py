@@ -8,6 +8,7 @@ order of ``offers``. A missing or empty ``Accept`` accepts the first offer.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,12 +52,16 @@ def parse_accept(header: str | None) -> list[MediaRange]:
             name, value = name.strip().lower(), value.strip().strip('"')
             if name == "q":
                 try:
-                    q = max(0.0, min(1.0, float(value)))
+                    q = float(value)
                 except ValueError:
-                    q = 0.0
+                    break  # not a number: skip this media range
+                if not math.isfinite(q):
+                    break
+                q = max(0.0, min(1.0, q))  # out of range: clamp
             elif name:
                 params.append((name, value))
-        ranges.append(MediaRange(mtype, sub or "*", q, tuple(params)))
+        else:
+            ranges.append(MediaRange(mtype, sub or "*", q, tuple(params)))
     return ranges
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from starlette.background import BackgroundTask
 
 from ..queries import QueryError, bind, load_queries
 from ..store import FORMATS, GraphStore
@@ -30,8 +32,11 @@ EXPORT_MEDIA = {
 
 @router.get("/", response_class=HTMLResponse, tags=["pages"], summary="SPARQL editor and search")
 async def home(request: Request) -> HTMLResponse:
-    return HTMLResponse(request.app.state.pages.render("index.html", request=request,
-                                                       queries=list(load_queries().values())))
+    return HTMLResponse(
+        request.app.state.pages.render(
+            "index.html", request=request, queries=list(load_queries().values())
+        )
+    )
 
 
 @router.get("/queries", tags=["queries"], summary="The named research queries")
@@ -39,15 +44,32 @@ async def list_queries(request: Request) -> Response:
     named = load_queries()
     choice = negotiate(request.headers.get("accept"), ["application/json", "text/html"])
     if choice == "text/html":
-        return HTMLResponse(request.app.state.pages.render("queries.html", request=request,
-                                                           queries=list(named.values())))
-    return JSONResponse([
-        {"name": q.name, "title": q.title, "description": q.description,
-         "parameters": [{"name": p.name, "type": p.type, "default": p.default,
-                         "description": p.description} for p in q.params],
-         "sparql": q.text, "url": str(request.url_for("run_query", name=q.name))}
-        for q in named.values()
-    ])
+        return HTMLResponse(
+            request.app.state.pages.render(
+                "queries.html", request=request, queries=list(named.values())
+            )
+        )
+    return JSONResponse(
+        [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "default": p.default,
+                        "description": p.description,
+                    }
+                    for p in q.params
+                ],
+                "sparql": q.text,
+                "url": str(request.url_for("run_query", name=q.name)),
+            }
+            for q in named.values()
+        ]
+    )
 
 
 @router.get("/queries/{name}", tags=["queries"], summary="Run a named query with parameters")
@@ -80,35 +102,50 @@ async def export(request: Request, format: str | None = None) -> Response:
         if media is None:
             raise errors.not_acceptable(list(EXPORT_MEDIA))
         fmt = EXPORT_MEDIA[media]
-    suffix = {"nquads": ".nq", "trig": ".trig", "turtle": ".ttl", "ntriples": ".nt",
-              "jsonld": ".jsonld", "rdfxml": ".rdf"}[fmt]
-    path = Path(tempfile.mkdtemp(prefix="policykg-export-")) / f"policykg{suffix}"
+    suffix = {
+        "nquads": ".nq",
+        "trig": ".trig",
+        "turtle": ".ttl",
+        "ntriples": ".nt",
+        "jsonld": ".jsonld",
+        "rdfxml": ".rdf",
+    }[fmt]
+    folder = Path(tempfile.mkdtemp(prefix="policykg-export-"))
+    path = folder / f"policykg{suffix}"
 
     def dump() -> None:
         with path.open("wb") as out:
             _reader(request).dump(out, fmt)
 
     await asyncio.to_thread(dump)
-    return FileResponse(path, media_type=media, filename=path.name)
+    cleanup = BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+    return FileResponse(path, media_type=media, filename=path.name, background=cleanup)
 
 
 @router.get("/void", tags=["data"], summary="VoID description of the dataset")
 async def void(request: Request) -> Response:
     from ..void import void_description
 
-    media = negotiate(request.headers.get("accept"), ["text/turtle", "application/n-triples",
-                                                       "application/ld+json", "application/rdf+xml"])
+    media = negotiate(
+        request.headers.get("accept"),
+        ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"],
+    )
     if media is None:
-        raise errors.not_acceptable(["text/turtle", "application/n-triples",
-                                     "application/ld+json", "application/rdf+xml"])
+        raise errors.not_acceptable(
+            ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+        )
     settings = request.app.state.settings
-    endpoint = str(request.url_for("sparql_get"))
+    endpoint = str(request.url_for("sparql"))
     q = await asyncio.to_thread(lambda: void_description(_reader(request), settings.base, endpoint))
     return request.app.state.rdf_response_nt(q.triples(), media)
 
 
-@router.get("/ontology", response_class=HTMLResponse, tags=["pages"],
-            summary="Documentation of the ontology")
+@router.get(
+    "/ontology",
+    response_class=HTMLResponse,
+    tags=["pages"],
+    summary="Documentation of the ontology",
+)
 async def ontology(request: Request) -> Response:
     from ..check import ontology_dir
     from ..ontodoc import render_html

@@ -17,15 +17,28 @@ from .negotiation import negotiate
 router = APIRouter(tags=["SPARQL"])
 
 RESULT_OFFERS = [
-    "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-    "text/tab-separated-values", "application/json", "application/xml",
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/xml",
 ]
 GRAPH_OFFERS = [
-    "text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
-    "application/n-quads", "application/trig",
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-quads",
+    "application/trig",
 ]
-DESCRIPTION_OFFERS = ["text/turtle", "application/n-triples", "application/ld+json",
-                      "application/rdf+xml", "text/html"]
+DESCRIPTION_OFFERS = [
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "text/html",
+]
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
@@ -41,19 +54,35 @@ def code_only(sparql: str) -> str:
     return _NOT_CODE.sub(" ", sparql)
 
 
+def _keyword(word: str) -> re.Pattern[str]:
+    """``word`` as a SPARQL keyword: not a variable (``?service``), not part of a prefixed name
+    (``service:x``, ``ex:load``), not inside a longer name."""
+    return re.compile(rf"(?<![\w?$:.-]){word}(?![\w:.-])", re.I)
+
+
+_SERVICE, _LOAD = _keyword("SERVICE"), _keyword("LOAD")
+_FORM = re.compile(r"(?<![\w?$:.-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:.-])", re.I)
+_DATASET_CLAUSE = _keyword("FROM")
+
+
 def refused_feature(sparql: str) -> str | None:
     """SERVICE and LOAD make the server fetch URLs: refused (no server-side request forgery)."""
     code = code_only(sparql)
-    if re.search(r"\bSERVICE\b", code, re.I):
+    if _SERVICE.search(code):
         return "SERVICE is not allowed on this endpoint: it would make the server send requests"
-    if re.search(r"\bLOAD\b", code, re.I):
+    if _LOAD.search(code):
         return "LOAD is not allowed on this endpoint: it would make the server fetch URLs"
     return None
 
 
 def query_form(sparql: str) -> str | None:
-    m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code_only(sparql), re.I)
+    m = _FORM.search(code_only(sparql))
     return m.group(1).upper() if m else None
+
+
+def names_a_dataset(sparql: str) -> bool:
+    """Does the query set its own dataset (FROM / FROM NAMED)?"""
+    return bool(_DATASET_CLAUSE.search(code_only(sparql)))
 
 
 async def _read_body(request: Request) -> bytes:
@@ -83,7 +112,19 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-@router.get("/sparql", summary="SPARQL query by GET, or the service description")
+@router.api_route(
+    "/sparql",
+    methods=["GET", "POST"],
+    name="sparql",
+    summary="SPARQL 1.1 Protocol: query by GET or POST (form or direct), update "
+    "by POST when enabled, the service description on GET without a query",
+)
+async def sparql_endpoint(request: Request) -> Response:
+    if request.method == "POST":
+        return await sparql_post(request)
+    return await sparql_get(request)
+
+
 async def sparql_get(request: Request) -> Response:
     params = parse_qs(request.url.query, keep_blank_values=True)
     if "update" in params:
@@ -94,7 +135,6 @@ async def sparql_get(request: Request) -> Response:
     return await execute_query(request, query, params)
 
 
-@router.post("/sparql", summary="SPARQL query or update by POST (form or direct)")
 async def sparql_post(request: Request) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     url_params = parse_qs(request.url.query, keep_blank_values=True)
@@ -115,12 +155,15 @@ async def sparql_post(request: Request) -> Response:
     if content_type == DIRECT_UPDATE:
         return await execute_update(request, _decode(body, "the update"), url_params)
     if not content_type:
-        raise errors.bad_request(f"POST needs a Content-Type: {FORM}, {DIRECT_QUERY} or {DIRECT_UPDATE}")
+        raise errors.bad_request(
+            f"POST needs a Content-Type: {FORM}, {DIRECT_QUERY} or {DIRECT_UPDATE}"
+        )
     raise errors.unsupported_media_type(content_type, [FORM, DIRECT_QUERY, DIRECT_UPDATE])
 
 
-async def execute_query(request: Request, query: str, params: dict[str, list[str]],
-                        union: bool | None = None) -> Response:
+async def execute_query(
+    request: Request, query: str, params: dict[str, list[str]], union: bool | None = None
+) -> Response:
     settings = request.app.state.settings
     if refusal := refused_feature(query):
         raise errors.forbidden(refusal)
@@ -132,14 +175,20 @@ async def execute_query(request: Request, query: str, params: dict[str, list[str
         raise errors.not_acceptable(RESULT_OFFERS)
     if form in ("CONSTRUCT", "DESCRIBE") and graph_mime is None:
         raise errors.not_acceptable(GRAPH_OFFERS)
+    default_graphs = tuple(params.get("default-graph-uri", []))
+    named_graphs = tuple(params.get("named-graph-uri", []))
+    # The union default graph stands in only when neither the request nor the query names
+    # a dataset (SPARQL 1.1 Query 13.2; Protocol 2.1.4).
+    own_dataset = bool(default_graphs or named_graphs) or names_a_dataset(query)
     job = QueryJob(
         query=query,
         results_mime=results_mime,
         graph_mime=graph_mime,
-        union=settings.union_default_graph if union is None else union,
-        default_graphs=tuple(params.get("default-graph-uri", [])),
-        named_graphs=tuple(params.get("named-graph-uri", [])),
+        union=(settings.union_default_graph if union is None else union) and not own_dataset,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
         max_bytes=settings.max_result_bytes,
+        base_iri=str(request.url_for("sparql")),
     )
     try:
         outcome = await request.app.state.pool.run(job)
@@ -178,7 +227,7 @@ def service_description(request: Request) -> Response:
 
 def description_turtle(request: Request) -> str:
     settings = request.app.state.settings
-    endpoint = str(request.url_for("sparql_get"))
+    endpoint = str(request.url_for("sparql"))
     root = str(request.base_url).rstrip("/")
     sd = "http://www.w3.org/ns/sparql-service-description#"
     features = []  # no federated query: SERVICE is refused
@@ -213,6 +262,6 @@ def description_turtle(request: Request) -> str:
         f"<{root}/void#dataset> a <{sd}Dataset>, <{void}Dataset> ;",
         f"  <{void}sparqlEndpoint> <{endpoint}> ;",
         f"  <{void}dataDump> <{root}/export> ;",
-        f'  <{NAMESPACES["rdfs"]}seeAlso> <{root}/void> .',
+        f"  <{NAMESPACES['rdfs']}seeAlso> <{root}/void> .",
     ]
     return "\n".join(lines) + "\n"

@@ -29,20 +29,25 @@ async def apply_update(request: Request, update: str, params: dict[str, list[str
     if refusal := refused_feature(update):
         raise errors.forbidden(refusal)
     store_path = request.app.state.settings.store
+    base_iri = str(request.url_for("sparql"))
 
     def write() -> str | None:
         from ..store import GraphStore
 
         store = GraphStore(store_path)
         try:
-            store.update(update)
+            store.update(update, base_iri)
         except SyntaxError as exc:
-            return str(exc)
+            return f"syntax: {exc}"
+        except (RuntimeError, OSError, ValueError) as exc:  # e.g. CLEAR of a missing graph
+            return f"failed: {exc}"
         finally:
             store.flush()
         return None
 
-    message = await request.app.state.pool.exclusive(write)
-    if message:
-        raise errors.syntax_error(message)
+    outcome = await request.app.state.pool.exclusive(write)
+    if outcome and outcome.startswith("syntax: "):
+        raise errors.syntax_error(outcome.removeprefix("syntax: "))
+    if outcome:
+        raise errors.bad_request(f"the update {outcome}; nothing was changed")
     return Response(status_code=204)
