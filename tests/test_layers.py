@@ -14,7 +14,8 @@ LAYERS = [
     {"extract", "findings"},  # citations
     {"rdf", "ontodoc"},  # RDF
     {"store", "queries"},  # store
-    {"pipeline", "void", "check"},  # the stages in order; reports over the store
+    {"lineage", "viz"},  # citation graphs (networkx) read from the store, and their drawings
+    {"pipeline", "dask_engine", "void", "check"},  # the stages in order; reports over the store
     {"cli", "api", "__init__"},  # the service and the command line: the last layer
 ]
 

@@ -129,7 +129,11 @@ def _summary(done: list[Extraction]) -> None:
 
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="Store folder [env POLICYKG_STORE; default var/policykg.store]."),
+    typer.Option(
+        "--store",
+        help="Store folder, or http(s) URL of a SPARQL 1.1 server "
+        "[env POLICYKG_STORE; default var/policykg.store].",
+    ),
 ]
 BaseOption = Annotated[str | None, typer.Option("--base", help="Base IRI [env POLICYKG_BASE].")]
 
@@ -149,11 +153,33 @@ def _settings(store: str | None = None, base: str | None = None) -> Settings:
 
 
 def _open(settings: Settings, *, read_only: bool = False):
-    from .store import GraphStore
+    """The store ``settings.store`` names: a folder, or the http(s) URL of a SPARQL server."""
+    from .store import UNION_MODES, is_remote, open_store
 
-    if read_only and not Path(settings.store).exists():
+    if is_remote(settings.store):
+        if settings.remote_union not in UNION_MODES:
+            raise UsageError(
+                f"POLICYKG_REMOTE_UNION={settings.remote_union!r}: expected one of "
+                f"{', '.join(UNION_MODES)}"
+            )
+    elif read_only and not Path(settings.store).exists():
         raise UsageError(f"--store {settings.store}: no store there; run 'policykg ingest' first")
-    return GraphStore(settings.store, read_only=read_only)
+    return open_store(
+        settings.store,
+        read_only=read_only,
+        endpoints=(
+            settings.remote_query_path,
+            settings.remote_update_path,
+            settings.remote_store_path,
+        ),
+        union=settings.remote_union,
+        timeout=settings.remote_timeout,
+    )
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 @app.command()
@@ -161,7 +187,34 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of texts.")],
     store: StoreOption = None,
     base: BaseOption = None,
-    jobs: Annotated[int, typer.Option(help="Worker processes; 0 = one per core.")] = -1,
+    jobs: Annotated[
+        int, typer.Option(help="Worker processes (of a local Dask cluster too); 0 = one per core.")
+    ] = -1,
+    engine: Annotated[
+        Engine | None,
+        typer.Option(help="local: a process pool; dask: a Dask cluster [env POLICYKG_ENGINE]."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address for --engine dask (tcp://host:8786); without one a "
+            "local cluster runs [env POLICYKG_SCHEDULER]."
+        ),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for --engine dask's N-Quads shards, seen by every worker "
+            "[default: STORE.shards, or var/policykg.shards for a remote store]."
+        ),
+    ] = None,
+    bulk_load: Annotated[
+        bool,
+        typer.Option(
+            help="--engine dask into a new, empty store folder: bulk-load the shards (fast, "
+            "not transactional: an interrupted ingest rewrites every file when rerun)."
+        ),
+    ] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     verbose: Annotated[bool, typer.Option(help="Log each committed batch of files.")] = False,
 ) -> None:
@@ -175,9 +228,15 @@ def ingest(
     )
 
     from .pipeline import ingest as run_ingest
+    from .store import is_remote
 
     settings = _settings(store, base)
     workers = settings.jobs if jobs < 0 else jobs
+    chosen = engine.value if engine is not None else settings.engine
+    if chosen not in Engine.__members__:
+        raise UsageError(f"POLICYKG_ENGINE={chosen!r}: expected one of {', '.join(Engine)}")
+    if chosen != Engine.dask and (scheduler or bulk_load or shards):
+        raise UsageError("--scheduler, --shards and --bulk-load need --engine dask")
     graph_store = _open(settings)
     columns = (
         TextColumn("ingest"),
@@ -199,15 +258,34 @@ def ingest(
                 say(f"committed {files} files")
                 sys.stderr.flush()
 
-        summary = run_ingest(
-            paths,
-            graph_store,
-            settings.base,
-            jobs=workers,
-            max_bytes=settings.max_file_bytes,
-            on_progress=on_progress,
-            on_commit=on_commit,
-        )
+        if chosen == Engine.dask:
+            from .dask_engine import ingest_dask
+
+            default_shards = (
+                "var/policykg.shards" if is_remote(settings.store) else f"{settings.store}.shards"
+            )
+            summary = ingest_dask(
+                paths,
+                graph_store,
+                settings.base,
+                shards=shards or default_shards,
+                scheduler=scheduler or settings.scheduler or None,
+                workers=workers,
+                max_bytes=settings.max_file_bytes,
+                bulk=bulk_load,
+                on_progress=on_progress,
+                on_commit=on_commit,
+            )
+        else:
+            summary = run_ingest(
+                paths,
+                graph_store,
+                settings.base,
+                jobs=workers,
+                max_bytes=settings.max_file_bytes,
+                on_progress=on_progress,
+                on_commit=on_commit,
+            )
     for error in summary.errors:
         say(f"policykg: error: {error}")
     table = Table(title=f"policykg: ingested into {settings.store}")
@@ -240,6 +318,9 @@ def ingest(
         f"{summary.rate:.1f}",
     )
     Console(width=None if sys.stdout.isatty() else 120).print(table)
+    if summary.interrupted and summary.bulk_loaded:
+        say("policykg: interrupted during a bulk load; run again to rewrite every file.")
+        raise typer.Exit(130)
     if summary.interrupted:
         say("policykg: interrupted; the store holds whole files only. Run again to continue.")
         raise typer.Exit(130)
@@ -458,6 +539,89 @@ def serve(
         raise UsageError(f"--store {settings.store}: no store there; run 'policykg ingest' first")
     say(f"policykg: serving {settings.store} on http://{host}:{port}/ (SPARQL at /sparql)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+class LineageFormat(StrEnum):
+    svg = "svg"
+    png = "png"
+    graphml = "graphml"
+    gexf = "gexf"
+    dot = "dot"
+    mermaid = "mermaid"
+    json = "json"
+
+
+@app.command()
+def lineage(
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A key such as 'CND 64/4', an IRI, or its path such as resolution/CND/64/4.",
+        ),
+    ],
+    up: Annotated[
+        int, typer.Option(min=0, help="Steps up: what it cites, and what those cite, ...")
+    ] = 2,
+    down: Annotated[
+        int, typer.Option(min=0, help="Steps down: what cites it, and what cites those, ...")
+    ] = 2,
+    fmt: Annotated[
+        LineageFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format [default: from the --output extension, else json].",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option(help="Only these kinds (resolution, treaty, ...).")
+    ] = None,
+    issuer: Annotated[
+        list[str] | None, typer.Option(help="Only these issuers (CND, GA, ...).")
+    ] = None,
+    verb: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only citations with this relation (recalls) or clause verb (Recalling)."
+        ),
+    ] = None,
+    year_from: Annotated[
+        int | None, typer.Option("--from", help="Only instruments of this year or later.")
+    ] = None,
+    year_to: Annotated[
+        int | None, typer.Option("--to", help="Only instruments of this year or earlier.")
+    ] = None,
+    store: StoreOption = None,
+    base: BaseOption = None,
+) -> None:
+    """Draw or export the citation lineage of one instrument (what it cites, what cites it)."""
+    from . import lineage as lin
+    from .viz import EXTENSIONS, render
+
+    if fmt is None:
+        by_suffix = {ext: name for name, ext in EXTENSIONS.items()}
+        suffix = output.suffix.lower() if output else ""
+        fmt = LineageFormat(by_suffix.get(suffix, "json"))
+    settings = _settings(store, base)
+    flt = lin.Filters.of(kind or (), issuer or (), verb or (), year_from, year_to)
+    graph_store = _open(settings, read_only=True)
+    graph = lin.load_graph(graph_store, settings.base)
+    root = lin.find_instrument(graph, ident)
+    sub = lin.load_citations(graph_store, lin.lineage(graph, root, up, down, flt))
+    data = render(sub, fmt.value)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        output.write_bytes(data)
+        say(
+            f"lineage of {sub.nodes[root]['key']}: {sub.number_of_nodes()} instruments, "
+            f"{sub.number_of_edges()} citation edges -> {output} ({fmt.value})"
+        )
 
 
 def main() -> None:

@@ -19,7 +19,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_bytes", 50_000_000, "Largest input file accepted, in bytes."),
     Setting("jobs", 0, "Worker processes for extraction; 0 means one per core."),
     Setting("registry", "", "Folder of the reference registry TOML files; empty: data/registry."),
-    Setting("store", "var/policykg.store", "Folder of the embedded Oxigraph store."),
+    Setting(
+        "store",
+        "var/policykg.store",
+        "Folder of the embedded Oxigraph store, or the http(s) URL of a SPARQL 1.1 server.",
+    ),
     Setting("base", "https://w3id.org/policykg", "Base IRI under which instances are minted."),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped."),
     Setting("query_workers", 2, "Query worker processes of the server (each can be stopped)."),
@@ -29,6 +33,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("union_default_graph", True, "Query the union of all graphs as the default graph."),
     Setting("enable_update", False, "Allow SPARQL Update and the Graph Store Protocol."),
     Setting("update_token", "", "Bearer token required for updates when they are enabled."),
+    Setting("engine", "local", "Ingest engine: 'local' (process pool) or 'dask' (a Dask cluster)."),
+    Setting("scheduler", "", "Dask scheduler address for --engine dask; empty: a local cluster."),
+    Setting(
+        "remote_query_path",
+        "/query",
+        "Path (or absolute URL) of a remote store's SPARQL query service; Oxigraph: /query.",
+    ),
+    Setting(
+        "remote_update_path",
+        "/update",
+        "Path (or absolute URL) of a remote store's SPARQL update service; Oxigraph: /update.",
+    ),
+    Setting(
+        "remote_store_path",
+        "/store",
+        "Path (or absolute URL) of a remote store's Graph Store Protocol service; Oxigraph: "
+        "/store; empty: export with SPARQL queries instead.",
+    ),
+    Setting(
+        "remote_union",
+        "param",
+        "How a remote store queries the union of its graphs: 'param' sends Oxigraph's "
+        "union-default-graph parameter; 'server' means the server's default graph is the union.",
+    ),
+    Setting("remote_timeout", 600.0, "Seconds to wait for one request to a remote store."),
 )
 
 
@@ -47,6 +76,13 @@ class Settings:
     union_default_graph: bool = True
     enable_update: bool = False
     update_token: str = ""
+    engine: str = "local"
+    scheduler: str = ""
+    remote_query_path: str = "/query"
+    remote_update_path: str = "/update"
+    remote_store_path: str = "/store"
+    remote_union: str = "param"
+    remote_timeout: float = 600.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

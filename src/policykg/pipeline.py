@@ -8,7 +8,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from .findings import conflicting_dates, dates_against_numbers, later_citations
 from .models import Extraction, Finding
 from .names import names
 from .sources import TEXT_SUFFIXES, clean, read_source
-from .store import GraphStore
+from .store import Store
 
 
 def extract_text(text: str, file: str = "<text>") -> Extraction:
@@ -129,22 +129,44 @@ class IngestSummary:
     triples: int = 0  # in the store after ingest
     seconds: float = 0.0
     interrupted: bool = False
+    bulk_loaded: bool = False  # bulk-loaded, not in transactions (dask engine, new store)
     errors: list[SourceError] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
         return (self.documents + self.unchanged) / self.seconds if self.seconds else 0.0
 
+    def record(self, result: _FileResult | SourceError) -> bool:
+        """Count one worker result; True when it carries triples to store."""
+        if isinstance(result, SourceError):
+            self.failed += 1
+            self.errors.append(result)
+            return False
+        if result.unchanged:
+            self.unchanged += 1
+            return False
+        self.documents += 1
+        self.instruments += result.instruments
+        self.citations += result.citations
+        self.mandates += result.mandates
+        self.warnings += result.warnings
+        return True
+
 
 @dataclass(frozen=True)
 class _FileResult:
     path: str  # the corpus path, as it names the file's graph
     sha256: str
-    triples: str | None  # None: unchanged since the last ingest
+    triples: str | None  # N-Triples; None: unchanged since the last ingest, or in a shard
     instruments: int = 0
     citations: int = 0
     mandates: int = 0
     warnings: int = 0
+    shard: tuple[int, int] | None = None  # (start, end) bytes of its N-Quads in a shard file
+
+    @property
+    def unchanged(self) -> bool:
+        return self.triples is None and self.shard is None
 
 
 def corpus_path(path: Path) -> str:
@@ -192,11 +214,162 @@ def _ingest_one(args: tuple[str, str, str, str | None, int, str]) -> _FileResult
     )
 
 
+@dataclass
+class IngestPlan:
+    """What an ingest has to do, decided before any file is read (shared by the engines)."""
+
+    work: list[tuple[str, str, str, str | None, int, str]]  # arguments of _ingest_one
+    existing: set[str]  # graphs already in the store: replaced, not added
+    summary: IngestSummary
+    repair: bool = False  # an interrupted bulk load is being repaired: every file is rewritten
+    bulk: bool = False  # files are being bulk-loaded (not transactional)
+    started: float = field(default_factory=time.perf_counter)
+
+
+def plan_ingest(
+    paths: Iterable[str | Path], store: Store, base: str, max_bytes: int = 50_000_000
+) -> IngestPlan:
+    """Write the registry graph, list the files and decide which can be skipped.
+
+    A file is skipped when its SHA-256 and the pipeline fingerprint match what the store
+    holds. After an interrupted bulk load no file is skipped: the store may hold parts of
+    files, so every file's graph is rewritten.
+    """
+    from .rdf import registry_graph, registry_quads
+    from .registry import load_registry
+
+    started = time.perf_counter()
+    summary = IngestSummary()
+    repair = store.bulk_load_incomplete()
+    store.replace_files([(registry_graph(base), registry_quads(load_registry(), base).triples())])
+    items = list(collect_paths(paths))
+    stored = {} if repair else store.stored_files()
+    existing = set(store.named_graphs()) if repair else {f.graph for f in stored.values()}
+    fingerprint = pipeline_fingerprint(base)
+    work = []
+    for item in items:
+        if isinstance(item, SourceError):
+            summary.record(item)
+            continue
+        name = corpus_path(item)
+        known = stored.get(name)
+        same = known is not None and known.fingerprint == fingerprint
+        work.append((str(item), name, base, known.sha256 if same else None, max_bytes, fingerprint))
+    return IngestPlan(work, existing, summary, repair=repair, started=started)
+
+
+class Batcher:
+    """Collects whole files' ``(graph, N-Triples)`` and commits them in batches.
+
+    Each batch of about ``batch_triples`` triples goes to the store in transactions of whole
+    files: new graphs are added (one transaction per file), graphs already stored are
+    replaced (one transaction for the batch). A batch is stored on a background thread
+    (pyoxigraph and HTTP release the GIL) while the next one fills, so extraction and storing
+    overlap; at most two batches are held in memory. :meth:`close` waits for the last one.
+
+    Every ``reopen_triples`` triples the store is flushed and reopened: RocksDB keeps its
+    write-ahead logs, and its memtables grow up to gigabytes, until then, so without it both
+    disk and memory would grow with the corpus (measured on 400 documents, 1 M triples: logs
+    of 742 MB beside 12 MB of data, a 1.35 GB process; reopened every 250,000 triples, the
+    whole store took 313 MB and the process 0.57 GB, in the same time).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        existing: set[str],
+        batch_triples: int = 50_000,
+        on_commit: Callable[[int], None] | None = None,
+        *,
+        background: bool = True,
+        reopen_triples: int = 500_000,
+    ):
+        self.store = store
+        self.existing = existing
+        self.batch_triples = batch_triples
+        self.on_commit = on_commit
+        self.reopen_triples = reopen_triples
+        self.pending: list[tuple[str, str]] = []
+        self.size = 0
+        self.committed = 0  # files stored so far
+        self._since_reopen = 0  # triples
+        self._thread = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-commit")
+            if background
+            else None
+        )
+        self._storing: Future | None = None
+
+    def add(self, graph: str, triples: str) -> None:
+        """Queue one file; :attr:`full` says when the batch should be committed."""
+        self.pending.append((graph, triples))
+        self.size += triples.count("\n")
+
+    @property
+    def full(self) -> bool:
+        return self.size >= self.batch_triples
+
+    def commit(self, then: Callable[[], None] | None = None) -> None:
+        """Store the pending files (after the batch before them); ``then`` runs once stored."""
+        batch, size, self.pending, self.size = self.pending, self.size, [], 0
+        self.wait()
+        if self._thread is None:
+            self._store(batch, size, then)
+        else:
+            self._storing = self._thread.submit(self._store, batch, size, then)
+
+    def _store(self, batch: list[tuple[str, str]], size: int, then: Callable | None) -> None:
+        if batch:
+            self.store.add_files([p for p in batch if p[0] not in self.existing])
+            self.store.replace_files([p for p in batch if p[0] in self.existing])
+            self.committed += len(batch)
+            self._since_reopen += size
+            if self._since_reopen >= self.reopen_triples:
+                self.store.reopen()  # nothing else uses the store while an ingest runs
+                self._since_reopen = 0
+            if self.on_commit:
+                self.on_commit(self.committed)
+        if then:
+            then()
+
+    def wait(self) -> None:
+        """Wait until the batch being stored is stored (raises what storing it raised)."""
+        if self._storing is not None:
+            storing, self._storing = self._storing, None
+            storing.result()
+
+    def drop(self) -> None:
+        """Forget what is not committed (on interruption: those files are not stored yet)."""
+        self.pending, self.size = [], 0
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._thread is not None:
+                self._thread.shutdown()
+
+
+def finish_ingest(store: Store, plan: IngestPlan) -> IngestSummary:
+    """Make the store durable and compact, and fill in the summary's totals."""
+    summary = plan.summary
+    summary.bulk_loaded = plan.bulk
+    store.flush()
+    if not summary.interrupted:
+        if summary.documents and not plan.bulk:
+            # Frees the write-ahead logs of the per-file transactions. (A full compaction,
+            # store.optimize(), saved 1% of 770 MB for 11 s on 1,000 documents: not done.)
+            store.reopen()
+        if plan.repair or plan.bulk:
+            store.bulk_load_done()
+    summary.triples = len(store)
+    summary.seconds = time.perf_counter() - plan.started
+    return summary
 
 
 def ingest(
     paths: Iterable[str | Path],
-    store: GraphStore,
+    store: Store,
     base: str,
     *,
     jobs: int = 0,
@@ -209,79 +382,32 @@ def ingest(
 
     Files whose content is already stored are skipped. Graphs are swapped in transactions
     of whole files, so an interrupted ingest leaves only whole files and can be rerun.
+    Memory stays bounded whatever the corpus size: at most ``jobs * 4`` files are in flight
+    (:func:`bounded_map`) and at most one batch of ``batch_triples`` waits for its commit.
     """
-    from .rdf import graph_iri, registry_graph, registry_quads
-    from .registry import load_registry
+    from .rdf import graph_iri
 
-    started = time.perf_counter()
-    summary = IngestSummary()
-    store.replace_files([(registry_graph(base), registry_quads(load_registry(), base).triples())])
-    items = list(collect_paths(paths))
-    stored = store.stored_files()
-    fingerprint = pipeline_fingerprint(base)
-    work = []
-    for item in items:
-        if isinstance(item, SourceError):
-            summary.failed += 1
-            summary.errors.append(item)
-            continue
-        name = corpus_path(item)
-        known = stored.get(name)
-        same = known is not None and known.fingerprint == fingerprint
-        work.append((str(item), name, base, known.sha256 if same else None, max_bytes, fingerprint))
-    total = len(work)
-    pending: list[tuple[str, str]] = []
-    pending_size = 0
-
-    committed = 0
-
-    existing = {f.graph for f in stored.values()}
-
-    def commit() -> None:
-        nonlocal pending, pending_size, committed
-        if pending:
-            store.add_files([p for p in pending if p[0] not in existing])
-            store.replace_files([p for p in pending if p[0] in existing])
-            committed += len(pending)
-            pending, pending_size = [], 0
-            if on_commit:
-                on_commit(committed)
-
+    plan = plan_ingest(paths, store, base, max_bytes)
+    summary = plan.summary
+    total = len(plan.work)
+    batcher = Batcher(store, plan.existing, batch_triples, on_commit)
     workers = jobs or os.cpu_count() or 1
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total > 1 else None
-    results = bounded_map(pool, _ingest_one, work, window=workers * 4)
-    done = 0
+    results = bounded_map(pool, _ingest_one, plan.work, window=workers * 4)
     try:
-        for result in results:
-            done += 1
-            if isinstance(result, SourceError):
-                summary.failed += 1
-                summary.errors.append(result)
-            elif result.triples is None:
-                summary.unchanged += 1
-            else:
-                summary.documents += 1
-                summary.instruments += result.instruments
-                summary.citations += result.citations
-                summary.mandates += result.mandates
-                summary.warnings += result.warnings
-                pending.append((graph_iri(base, result.path), result.triples))
-                pending_size += result.triples.count("\n")
-                if pending_size >= batch_triples:
-                    commit()
+        for done, result in enumerate(results, 1):
+            if summary.record(result):
+                batcher.add(graph_iri(base, result.path), result.triples)
+                if batcher.full:
+                    batcher.commit()
             if on_progress:
                 on_progress(done, total)
-        commit()
+        batcher.commit()
     except KeyboardInterrupt:
         summary.interrupted = True
-        pending = []  # not committed: those files are simply not stored yet
+        batcher.drop()
     finally:
         if pool is not None:
             pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
-        store.flush()
-    if not summary.interrupted and summary.documents:
-        store.optimize()
-        store.reopen()  # frees the write-ahead logs of the per-file transactions
-    summary.triples = len(store)
-    summary.seconds = time.perf_counter() - started
-    return summary
+        batcher.close()  # a batch being stored is stored whole, even after Ctrl-C
+    return finish_ingest(store, plan)

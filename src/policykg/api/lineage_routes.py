@@ -17,6 +17,7 @@ workers for the quotes and paragraphs of its own citations.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -32,11 +33,14 @@ from . import errors
 from .assets import ENV_VAR, web_assets_dir
 from .executor import PoolBusy, QueryJob, QueryTimeout
 
-__all__ = ["CACHE_SECONDS", "MAX_DEPTH", "MAX_NODES", "router"]
+__all__ = ["CACHE_SECONDS", "GRAPH_TIMEOUT", "INLINE_CITING", "MAX_DEPTH", "MAX_NODES", "router"]
 
 router = APIRouter(tags=["lineage"])
+log = logging.getLogger("policykg")
 
-CACHE_SECONDS = 60.0  # how long the citation graph read from the store is reused
+CACHE_SECONDS = 300.0  # after this the citation graph is read again (in the background)
+GRAPH_TIMEOUT = 120.0  # seconds our own queries may run (they are few, and cached)
+INLINE_CITING = 60  # lineages with more citing instruments load quotes edge by edge
 MAX_DEPTH = 50
 MAX_NODES = 5000  # a larger lineage is refused: narrow the depth or the filters
 OVERVIEW_TOP = 20
@@ -62,32 +66,32 @@ class _Cache:
     graph: nx.MultiDiGraph | None = None
     loaded: float = 0.0
     overview: dict | None = None
+    refresh: asyncio.Task | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-def _cache(request: Request) -> _Cache:
-    state = request.app.state
-    if getattr(state, "lineage_cache", None) is None:
-        state.lineage_cache = _Cache()
-    return state.lineage_cache
+def _cache(app) -> _Cache:
+    if getattr(app.state, "lineage_cache", None) is None:
+        app.state.lineage_cache = _Cache()
+    return app.state.lineage_cache
 
 
-async def _select(request: Request, sparql: str) -> list[dict[str, str]]:
-    """Rows of a SELECT run by a query worker."""
-    settings = request.app.state.settings
+async def _select(app, sparql: str, timeout: float | None = None) -> list[dict[str, str]]:
+    """Rows of one of our SELECTs (GRAPH patterns, no union graph), run by a query worker."""
+    settings = app.state.settings
     job = QueryJob(
         sparql,
         results_mime=_SPARQL_JSON,
         graph_mime=None,
-        union=True,
+        union=False,
         max_bytes=settings.max_result_bytes,
     )
     try:
-        outcome = await request.app.state.pool.run(job)
+        outcome = await app.state.pool.run(job, timeout)
     except QueryTimeout:
-        raise errors.query_timeout(settings.query_timeout) from None
+        raise errors.query_timeout(timeout or settings.query_timeout) from None
     except PoolBusy:
-        raise errors.overloaded(request.app.state.pool.wait) from None
+        raise errors.overloaded(app.state.pool.wait) from None
     if outcome.status == "too_large":
         raise errors.result_too_large(settings.max_result_bytes)
     if outcome.status != "ok":  # our own queries: a failure here is a bug, not bad input
@@ -95,24 +99,57 @@ async def _select(request: Request, sparql: str) -> list[dict[str, str]]:
     return lin.rows_from_sparql_json(outcome.body)
 
 
+async def _load(app, cache: _Cache) -> None:
+    limit = max(app.state.settings.query_timeout, GRAPH_TIMEOUT)
+    nodes = await _select(app, lin.nodes_query(), limit)
+    lookups = await _select(app, lin.lookups_query(), limit)
+    edges = await _select(app, lin.edges_query(), limit)
+    dates = await _select(app, lin.dates_query(), limit)
+    base = app.state.settings.base
+    cache.graph = await asyncio.to_thread(
+        lin.graph_from_rows, lin.pivot_nodes(nodes, lookups), edges, base, dates
+    )
+    cache.loaded = time.monotonic()
+    cache.overview = None
+
+
+async def _refresh(app, cache: _Cache) -> None:
+    try:
+        await _load(app, cache)
+    except (errors.ApiError, RuntimeError) as exc:  # keep serving the graph we have
+        log.warning("policykg: the citation graph could not be reloaded: %s", exc)
+
+
 async def citation_graph(request: Request) -> nx.MultiDiGraph:
-    """The whole citation graph (structure only), read at most every CACHE_SECONDS."""
-    cache = _cache(request)
-    async with cache.lock:
-        if cache.graph is None or time.monotonic() - cache.loaded > CACHE_SECONDS:
-            nodes = await _select(request, lin.nodes_query())
-            edges = await _select(request, lin.edges_query())
-            base = request.app.state.settings.base
-            cache.graph = await asyncio.to_thread(
-                lin.graph_from_rows, lin.pivot_nodes(nodes), edges, base
-            )
-            cache.loaded = time.monotonic()
-            cache.overview = None
-        return cache.graph
+    """The whole citation graph (structure only). The first request reads it; after
+    CACHE_SECONDS a request gets the graph in hand while a new one is read in the background
+    (the first read of a store of 2.5 M quads takes a few seconds)."""
+    app = request.app
+    cache = _cache(app)
+    if cache.graph is None:
+        async with cache.lock:
+            if cache.graph is None:
+                await _load(app, cache)
+    elif time.monotonic() - cache.loaded > CACHE_SECONDS and (
+        cache.refresh is None or cache.refresh.done()
+    ):
+        cache.refresh = asyncio.create_task(_refresh(app, cache))
+    assert cache.graph is not None
+    return cache.graph
 
 
 def _split(values: list[str] | None) -> list[str]:
     return [p.strip() for v in values or [] for p in v.split(",") if p.strip()]
+
+
+async def _citations(
+    app, citing: set[str], cited: str | None = None, timeout: float | None = None
+) -> list[dict[str, str]]:
+    """Citation records of :func:`policykg.lineage.citation_records`."""
+    rows = await _select(app, lin.citations_query(citing, cited), timeout)
+    wanted = {r["paragraph"] for r in rows if "paragraph" in r}
+    paragraphs = await _select(app, lin.paragraphs_query(wanted), timeout) if wanted else []
+    return lin.citation_records(rows, paragraphs)
 
 
 async def _lineage(
@@ -125,7 +162,12 @@ async def _lineage(
     verb: list[str] | None,
     year_from: int | None,
     year_to: int | None,
+    citations: str = "auto",
 ) -> nx.MultiDiGraph:
+    """The lineage, with the citations behind its edges: ``all``, ``none`` (for drawings,
+    which show no quotes), or ``auto``: when it has at most INLINE_CITING citing
+    instruments; ``graph["citations_inline"]`` says whether they are there. Without them the
+    page asks /api/citations for one edge at a time."""
     graph = await citation_graph(request)
     try:
         flt = lin.Filters.of(_split(kind), _split(issuer), _split(verb), year_from, year_to)
@@ -138,9 +180,16 @@ async def _lineage(
     sub = await asyncio.to_thread(lin.lineage, graph, root, up, down, flt)
     if sub.number_of_nodes() > MAX_NODES:
         raise lineage_too_large(sub.number_of_nodes())
-    citing = [n for n in sub if sub.out_degree(n)]
-    if citing:
-        lin.attach_citations(sub, await _select(request, lin.citations_query(citing)))
+    citing = {u for u, _ in sub.edges()}
+    inline = citations == "all" or (citations == "auto" and len(citing) <= INLINE_CITING)
+    if citing and inline:
+        limit = (
+            max(request.app.state.settings.query_timeout, GRAPH_TIMEOUT)
+            if citations == "all"
+            else None
+        )
+        lin.attach_citations(sub, await _citations(request.app, citing, timeout=limit))
+    sub.graph["citations_inline"] = inline
     return sub
 
 
@@ -184,9 +233,21 @@ async def lineage_api(
 ) -> Response:
     if format not in viz.FORMATS:
         raise errors.bad_request(f"format={format!r}: expected one of {', '.join(viz.FORMATS)}")
-    sub = await _lineage(request, ident, up, down, kind, issuer, verb, year_from, year_to)
+    sub = await _lineage(
+        request,
+        ident,
+        up,
+        down,
+        kind,
+        issuer,
+        verb,
+        year_from,
+        year_to,
+        citations={"json": "auto", "graphml": "all", "gexf": "all"}.get(format, "none"),
+    )
     if format == "json":
         data = viz.to_json(sub)
+        data["citations_inline"] = sub.graph["citations_inline"]
         data["options"] = _options(await citation_graph(request))
         return JSONResponse(data)
     body = await asyncio.to_thread(viz.render, sub, format)
@@ -197,6 +258,26 @@ async def lineage_api(
         media_type=viz.MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}{viz.EXTENSIONS[format]}"'},
     )
+
+
+@router.get("/api/citations", summary="The citations behind one edge of a lineage")
+async def citations_api(
+    request: Request,
+    citing: Annotated[str, Query(description="Citing instrument: key, IRI or path.")],
+    cited: Annotated[str, Query(description="Cited instrument: key, IRI or path.")],
+    relation: Annotated[
+        str | None, Query(description="Only this relation (recalls, reaffirms, …).")
+    ] = None,
+) -> JSONResponse:
+    graph = await citation_graph(request)
+    try:
+        a, b = lin.find_instrument(graph, citing), lin.find_instrument(graph, cited)
+    except lin.UnknownInstrument as exc:
+        raise errors.not_found(str(exc)) from None
+    records = await _citations(request.app, {a}, b)
+    if relation is not None:
+        records = [r for r in records if r["relation"] == relation]
+    return JSONResponse({"citing": a, "cited": b, "citations": records})
 
 
 @router.get(
@@ -229,9 +310,9 @@ async def lineage_page(request: Request, ident: str) -> HTMLResponse:
 
 async def _overview(request: Request) -> dict:
     graph = await citation_graph(request)
-    cache = _cache(request)
-    if cache.overview is None:
-        cache.overview = await asyncio.to_thread(_compute_overview, graph)
+    cache = _cache(request.app)
+    if cache.overview is None or cache.overview["graph"] is not graph:
+        cache.overview = {"graph": graph, **await asyncio.to_thread(_compute_overview, graph)}
     return cache.overview
 
 
@@ -287,7 +368,7 @@ def _compute_overview(graph: nx.MultiDiGraph) -> dict:
 @router.get("/api/overview", summary="Influence, citations per year and the clause-verb mix")
 async def overview_api(request: Request) -> JSONResponse:
     data = await _overview(request)
-    return JSONResponse({k: v for k, v in data.items() if not k.endswith("_svg")})
+    return JSONResponse({k: v for k, v in data.items() if not k.endswith("_svg") and k != "graph"})
 
 
 @router.get(
@@ -319,12 +400,12 @@ async def verbs_plot(request: Request) -> Response:
     return Response((await _overview(request))["verbs_svg"], media_type="image/svg+xml")
 
 
-@router.api_route(
+@router.get(
     "/assets/cytoscape/{name}",
-    methods=["GET", "HEAD"],
     tags=["assets"],
     summary="Cytoscape.js as installed by npm (web/node_modules)",
 )
+@router.head("/assets/cytoscape/{name}", include_in_schema=False)  # its own operation id
 async def cytoscape_asset(name: str) -> FileResponse:
     if name not in CYTOSCAPE_FILES:
         raise errors.not_found(

@@ -29,6 +29,9 @@
   const legendBox = document.getElementById("legend");
   const search = document.getElementById("search");
   let keyOf = new Map(); // node id -> key, for tooltips
+  let inline = true; // whether the lineage came with the citations behind its edges
+  let hovered = null; // the edge under the mouse
+  const fetched = new Map(); // "citing cited" -> promise of /api/citations
 
   const STYLE = [
     {
@@ -93,7 +96,8 @@
     { selector: "edge.dash-dashdot", style: { "line-style": "dashed",
                                               "line-dash-pattern": [6, 3, 2, 3] } },
     { selector: "edge.citation.hover", style: { width: 4, opacity: 1, "z-index": 9 } },
-    { selector: "edge.straight", style: { "curve-style": "straight" } },
+    // Many citations: haystack lines draw fastest (no arrowheads: time runs right to left).
+    { selector: "edge.straight", style: { "curve-style": "haystack", "haystack-radius": 0 } },
   ];
   let cy = null;
 
@@ -108,7 +112,7 @@
       maxZoom: 3,
       boxSelectionEnabled: false,
       autoungrabify: true,
-      textureOnViewport: many,
+      hideLabelsOnViewport: many,
       hideEdgesOnViewport: many,
       style: STYLE,
     });
@@ -239,6 +243,8 @@
 
   function draw(data) {
     const started = performance.now();
+    inline = data.citations_inline !== false;
+    hovered = null;
     const els = elementsOf(data);
     const many = els.length >= MANY;
     if (cy) {
@@ -377,6 +383,36 @@
       list.append(li);
     }
     tooltip.append(list);
+    if (!inline && !d.loaded) {
+      add(tooltip, "div", "Loading the quoted words\u2026", "tip-text");
+    }
+  }
+
+  // Large lineages come without their quotes: fetch those of one edge when it is hovered.
+  function loadCitations(edge) {
+    const { source, target } = edge.data();
+    const key = `${source} ${target}`;
+    if (!fetched.has(key)) {
+      const q = new URLSearchParams({ citing: source, cited: target });
+      fetched.set(key, fetch(`/api/citations?${q}`, { headers: { Accept: "application/json" } })
+        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`)))));
+    }
+    fetched.get(key).then((answer) => {
+      const pair = cy.edges(".citation").filter((e) =>
+        e.data("source") === source && e.data("target") === target);
+      pair.forEach((e) => {
+        e.data("citations", answer.citations.filter((c) => c.relation === e.data("relation")));
+        e.data("loaded", true);
+      });
+      if (hovered && pair.contains(hovered)) {
+        edgeTip(hovered);
+      }
+    }).catch((err) => {
+      fetched.delete(key);
+      if (hovered === edge) {
+        add(tooltip, "div", `The quoted words could not be loaded: ${err.message}`, "tip-text");
+      }
+    });
   }
 
   function nodeTip(node) {
@@ -391,9 +427,13 @@
 
   function bindEvents(c) {
     c.on("mouseover", "edge.citation", (e) => {
+      hovered = e.target;
       e.target.addClass("hover");
       edgeTip(e.target);
       showTip(e);
+      if (!inline && !e.target.data("loaded")) {
+        loadCitations(e.target);
+      }
     });
     c.on("mouseover", "node.instrument", (e) => {
       nodeTip(e.target);
@@ -402,6 +442,7 @@
     c.on("mousemove", "edge.citation, node.instrument", showTip);
     c.on("mouseout", "edge.citation, node.instrument", (e) => {
       e.target.removeClass("hover");
+      hovered = null;
       tooltip.hidden = true;
     });
     c.on("tap", "node.instrument", (e) => {
