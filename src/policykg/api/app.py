@@ -80,9 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(errors.ApiError, errors.handle_api_error)
     app.add_exception_handler(StarletteHTTPException, errors.handle_http_error)
 
-    from . import assets, lineage_routes, linked_data, site, sparql
+    from . import assets, graph_store, lineage_routes, linked_data, site, sparql
 
     app.include_router(sparql.router)
+    app.include_router(graph_store.router)
     app.include_router(site.router)
     app.include_router(assets.router)
     app.include_router(lineage_routes.router)
