@@ -165,12 +165,6 @@ def test_the_schema_covers_the_sparql_endpoint(api_schema):
     assert {("GET", "/sparql"), ("POST", "/sparql")} <= operations
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="routes declared for GET and HEAD together (linked_data.py, assets.py, "
-    "lineage_routes.py) give both operations one operationId; OpenAPI 3.1 §4.8.10: "
-    "'The id MUST be unique among all operations described in the API'",
-)
 def test_operation_ids_are_unique(api_schema):
     seen: dict[str, list[str]] = {}
     for result in api_schema.get_all_operations():

@@ -89,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lineage_routes.router)
     app.include_router(linked_data.router)  # last: catch-all paths under /resolution etc.
 
+    _unique_operation_ids(app)
+
     @app.get("/health", tags=["service"], summary="Liveness and store size")
     async def health(request: Request) -> dict:
         return {
@@ -99,6 +101,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
 
     return app
+
+
+def _unique_operation_ids(app: FastAPI) -> None:
+    """Routes serving GET and HEAD share one operationId; OpenAPI wants each to be unique."""
+    from fastapi.openapi.utils import get_openapi
+
+    def schema() -> dict:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, summary=app.summary,
+                               routes=app.routes)
+            seen: set[str] = set()
+            for path in spec.get("paths", {}).values():
+                for method, operation in path.items():
+                    op = operation.get("operationId")
+                    if op in seen:
+                        operation["operationId"] = f"{op}_{method}"
+                    seen.add(operation.get("operationId"))
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = schema  # type: ignore[method-assign]
 
 
 def errors_store_missing(path: str) -> Exception:
