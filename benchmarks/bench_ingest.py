@@ -42,15 +42,16 @@ start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 seconds = time.perf_counter() - start
 sys.stderr.write(done.stderr)
-print(json.dumps({"seconds": seconds, "rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-                  "stdout": done.stdout, "code": done.returncode}))
+print(json.dumps({"seconds": seconds, "stdout": done.stdout, "code": done.returncode,
+                  "rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 
 
 def _run(cmd: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MB) of the command's largest process, and its stdout."""
-    done = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True, check=True
+    )
     result = json.loads(done.stdout)
     if result["code"] != 0:
         raise SystemExit(f"{cmd[:4]} failed: {done.stderr}")
@@ -73,18 +74,49 @@ def measure(n: int, seed: int) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     store = work / "store"
-    seconds, rss, _ = _run([sys.executable, "-m", "policykg.cli", "ingest", str(docs), "--store",
-                            str(store), "--no-progress"])
+    seconds, rss, _ = _run(
+        [
+            sys.executable,
+            "-m",
+            "policykg.cli",
+            "ingest",
+            str(docs),
+            "--store",
+            str(store),
+            "--no-progress",
+        ]
+    )
     dump = work / "dump.nq"
-    subprocess.run([sys.executable, "-m", "policykg.cli", "export", "--format", "nquads",
-                    "--store", str(store), "--output", str(dump)], check=True)
-    base_seconds, base_rss, out = _run([sys.executable, "-c", BULK_LOAD, str(dump),
-                                        str(work / "baseline")])
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policykg.cli",
+            "export",
+            "--format",
+            "nquads",
+            "--store",
+            str(store),
+            "--output",
+            str(dump),
+        ],
+        check=True,
+    )
+    base_seconds, base_rss, out = _run(
+        [sys.executable, "-c", BULK_LOAD, str(dump), str(work / "baseline")]
+    )
     quads = json.loads(out)["quads"]
     size = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
-    return {"n": n, "seconds": seconds, "rss": rss, "quads": quads, "store_mb": size / 1e6,
-            "base_seconds": base_seconds, "base_rss": base_rss,
-            "mb": sum(p.stat().st_size for p in docs.glob("*.txt")) / 1e6}
+    return {
+        "n": n,
+        "seconds": seconds,
+        "rss": rss,
+        "quads": quads,
+        "store_mb": size / 1e6,
+        "base_seconds": base_seconds,
+        "base_rss": base_rss,
+        "mb": sum(p.stat().st_size for p in docs.glob("*.txt")) / 1e6,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,18 +124,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--seed", type=int, default=2)
     args = ap.parse_args(argv)
-    header = (f"{'documents':>9} {'MB':>7} {'docs/s':>8} {'triples/s':>10} {'peak MB':>8} "
-              f"{'store MB':>9} | {'bulk triples/s':>14} {'bulk peak MB':>12} | "
-              f"{'speed ratio':>11} {'memory ratio':>12}")
+    header = (
+        f"{'documents':>9} {'MB':>7} {'docs/s':>8} {'triples/s':>10} {'peak MB':>8} "
+        f"{'store MB':>9} | {'bulk triples/s':>14} {'bulk peak MB':>12} | "
+        f"{'speed ratio':>11} {'memory ratio':>12}"
+    )
     rows = [measure(n, args.seed) for n in args.sizes]
     print("ingest (policykg) vs bulk load of the same N-Quads (pyoxigraph), same run")
     print(header)
     for r in rows:
         rate = r["quads"] / r["seconds"]
         base_rate = r["quads"] / r["base_seconds"]
-        print(f"{r['n']:9d} {r['mb']:7.1f} {r['n'] / r['seconds']:8.1f} {rate:10.0f} "
-              f"{r['rss']:8.0f} {r['store_mb']:9.1f} | {base_rate:14.0f} {r['base_rss']:12.0f} | "
-              f"{rate / base_rate:11.4f} {r['rss'] / r['base_rss']:12.2f}")
+        print(
+            f"{r['n']:9d} {r['mb']:7.1f} {r['n'] / r['seconds']:8.1f} {rate:10.0f} "
+            f"{r['rss']:8.0f} {r['store_mb']:9.1f} | {base_rate:14.0f} {r['base_rss']:12.0f} | "
+            f"{rate / base_rate:11.4f} {r['rss'] / r['base_rss']:12.2f}"
+        )
     return 0
 
 

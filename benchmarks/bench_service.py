@@ -59,12 +59,40 @@ def prepare(work: Path, documents: int, seed: int) -> tuple[Path, Path, Path]:
         generate_corpus(corpus / "generated", documents, seed=seed, style="mixed")
         store = work / "store"
         run([BIN / "policykg", "ingest", str(corpus), "--store", str(store), "--no-progress"])
-        run([BIN / "policykg", "export", "--format", "nquads", "--store", str(store),
-             "--output", str(work / "dump.nq")])
-        run([BIN / "policykg", "export", "--format", "ntriples", "--store", str(store),
-             "--output", str(work / "dump.nt")])
-        run([BIN / "oxigraph", "load", "--location", str(work / "oxigraph"), "--file",
-             str(work / "dump.nq")])
+        run(
+            [
+                BIN / "policykg",
+                "export",
+                "--format",
+                "nquads",
+                "--store",
+                str(store),
+                "--output",
+                str(work / "dump.nq"),
+            ]
+        )
+        run(
+            [
+                BIN / "policykg",
+                "export",
+                "--format",
+                "ntriples",
+                "--store",
+                str(store),
+                "--output",
+                str(work / "dump.nt"),
+            ]
+        )
+        run(
+            [
+                BIN / "oxigraph",
+                "load",
+                "--location",
+                str(work / "oxigraph"),
+                "--file",
+                str(work / "dump.nq"),
+            ]
+        )
         (work / ".ready").write_text("ok")
     return work / "store", work / "oxigraph", work / "dump.nt"
 
@@ -74,8 +102,13 @@ def run(cmd: list) -> None:
 
 
 def start(name: str, cmd: list, url: str, health: str, env: dict | None = None):
-    proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [str(c) for c in cmd],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -116,10 +149,20 @@ async def load(endpoint: str, query: str, clients: int, seconds: float) -> dict:
         await asyncio.gather(*(worker() for _ in range(clients)))
         elapsed = time.monotonic() - started
     latencies.sort()
-    p = (lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000) \
-        if latencies else (lambda q: float("nan"))
-    return {"rps": len(latencies) / elapsed, "p50": p(0.50), "p99": p(0.99), "rows": rows,
-            "errors": errors, "n": len(latencies), "median": statistics.median(latencies or [0])}
+    p = (
+        (lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000)
+        if latencies
+        else (lambda q: float("nan"))
+    )
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": p(0.50),
+        "p99": p(0.99),
+        "rows": rows,
+        "errors": errors,
+        "n": len(latencies),
+        "median": statistics.median(latencies or [0]),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,42 +178,61 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     servers["policykg"] = (
         [BIN / "policykg", "serve", "--port", port, "--store", store],
-        f"http://127.0.0.1:{port}/sparql", f"http://127.0.0.1:{port}/health",
+        f"http://127.0.0.1:{port}/sparql",
+        f"http://127.0.0.1:{port}/health",
         {"POLICYKG_QUERY_TIMEOUT": "120", "POLICYKG_QUERY_WORKERS": str(os.cpu_count() or 2)},
     )
     port = free_port()
     servers["oxigraph serve"] = (
-        [BIN / "oxigraph", "serve", "--location", oxi, "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/", None,
+        [
+            BIN / "oxigraph",
+            "serve",
+            "--location",
+            oxi,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        f"http://127.0.0.1:{port}/query",
+        f"http://127.0.0.1:{port}/",
+        None,
     )
     port = free_port()
     servers["rdflib-endpoint"] = (
         [BIN / "rdflib-endpoint", "serve", "--host", "127.0.0.1", "--port", port, dump_nt],
-        f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}/", None,
+        f"http://127.0.0.1:{port}/",
+        f"http://127.0.0.1:{port}/",
+        None,
     )
     results: dict[tuple[str, str], dict] = {}
     for name, (cmd, endpoint, health, env) in servers.items():
         proc = start(name, cmd, endpoint, health, env)
         try:
             for qname, query in QUERIES.items():
-                results[(name, qname)] = asyncio.run(load(endpoint, query, args.clients,
-                                                          args.seconds))
+                results[(name, qname)] = asyncio.run(
+                    load(endpoint, query, args.clients, args.seconds)
+                )
         finally:
             proc.terminate()
             proc.wait(20)
     quads = sum(1 for _ in (work / "dump.nq").open("rb"))
-    print(f"data: bundled corpus + {args.documents} generated documents, {quads} quads; "
-          f"{args.clients} concurrent clients, {args.seconds:g} s per query and server")
-    print(f"{'query':14} {'server':16} {'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'rows':>6} "
-          f"{'errors':>6} {'policykg req/s ratio':>21}")
+    print(
+        f"data: bundled corpus + {args.documents} generated documents, {quads} quads; "
+        f"{args.clients} concurrent clients, {args.seconds:g} s per query and server"
+    )
+    print(
+        f"{'query':14} {'server':16} {'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'rows':>6} "
+        f"{'errors':>6} {'policykg req/s ratio':>21}"
+    )
     for qname in QUERIES:
         ours = results[("policykg", qname)]["rps"]
         for name in servers:
             r = results[(name, qname)]
             ratio = ours / r["rps"] if r["rps"] else float("nan")
-            print(f"{qname:14} {name:16} {r['rps']:8.1f} {r['p50']:9.1f} {r['p99']:9.1f} "
-                  f"{r['rows']:6d} {r['errors']:6d} {ratio:21.3f}")
+            print(
+                f"{qname:14} {name:16} {r['rps']:8.1f} {r['p50']:9.1f} {r['p99']:9.1f} "
+                f"{r['rows']:6d} {r['errors']:6d} {ratio:21.3f}"
+            )
     return 0
 
 

@@ -26,8 +26,21 @@ def free_port() -> int:
 def ingest_corpus(store: Path) -> Path:
     """Build a store from the bundled corpus (once per folder)."""
     if not (store / "CURRENT").exists():
-        subprocess.run([sys.executable, "-m", "policykg.cli", "ingest", str(CORPUS), "--store",
-                        str(store), "--no-progress"], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "policykg.cli",
+                "ingest",
+                str(CORPUS),
+                "--store",
+                str(store),
+                "--no-progress",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
     return store
 
 
@@ -35,11 +48,15 @@ def ingest_corpus(store: Path) -> Path:
 def running_server(store: Path, **settings: object):
     """Start ``policykg serve`` on ``store``; ``settings`` become POLICYKG_* variables."""
     port = free_port()
-    log = tempfile.TemporaryFile("w+")  # read only if the server dies; never fills a pipe
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 -- lives as long as the server process
     env = {**os.environ, **{f"POLICYKG_{k.upper()}": str(v) for k, v in settings.items()}}
     proc = subprocess.Popen(
         [sys.executable, "-m", "policykg.cli", "serve", "--port", str(port), "--store", str(store)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -74,17 +74,17 @@ def test_a_changed_file_replaces_exactly_its_graph(tmp_path, monkeypatch):
     assert {g for g in before if before[g] != after[g]} == {graph_iri(BASE, corpus_path(target))}
 
 
-def test_bulk_load_into_a_new_store_and_repair_after_an_unfinished_one(
-    tmp_path, embedded, at_root
-):
+def test_bulk_load_into_a_new_store_and_repair_after_an_unfinished_one(tmp_path, embedded, at_root):
     store = GraphStore(tmp_path / "db")
     summary = ingest_dask([CORPUS], store, BASE, shards=tmp_path / "s", workers=2, bulk=True)
     assert summary.bulk_loaded and summary.documents == 5
     assert nquads(store) == embedded and not store.bulk_load_incomplete()
     # A bulk load that did not finish leaves its marker: the store may hold parts of files.
     victim = graph_iri(BASE, corpus_path(sorted(CORPUS.glob("*.txt"))[0]))
-    store.update(f"DELETE {{ GRAPH <{victim}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{victim}> {{ "
-                 f"?s ?p ?o FILTER(isLiteral(?o)) }} }}")  # half a file
+    store.update(
+        f"DELETE {{ GRAPH <{victim}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{victim}> {{ "
+        f"?s ?p ?o FILTER(isLiteral(?o)) }} }}"
+    )  # half a file
     (tmp_path / "db.bulk-load-incomplete").write_text("interrupted\n")
     assert store.bulk_load_incomplete()
     repair = ingest_dask([CORPUS], store, BASE, shards=tmp_path / "s", workers=2, bulk=True)

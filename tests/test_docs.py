@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import ROOT
-
 from policykg.cli import app
 from policykg.config import SETTINGS, Settings
 

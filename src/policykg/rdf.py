@@ -258,7 +258,9 @@ def _footnotes(q, e: Extraction, base, src, paragraph_iris, owners) -> dict[tupl
             ),
             None,
         )
-        owner = owners[id(anchor[0])] if anchor else _owner_at(e, fn.paragraph.span.start, owners, src)
+        owner = (
+            owners[id(anchor[0])] if anchor else _owner_at(e, fn.paragraph.span.start, owners, src)
+        )
         iri = paragraph_iri(base, owner, f"fn{fn.label}")
         out[(owner, fn.label)] = iri
         out.setdefault(("", fn.label), iri)
@@ -374,7 +376,9 @@ def _session(q: Quads, base: str, body_key: str, number: int, registry: Registry
     return session
 
 
-def _adopted_at(q: Quads, iri: str, base: str, issuer: str, number: str, registry: Registry) -> None:
+def _adopted_at(
+    q: Quads, iri: str, base: str, issuer: str, number: str, registry: Registry
+) -> None:
     """Session-numbered resolutions (CND 61/8, GA 73/192) were adopted at session 61, 73."""
     m = re.fullmatch(r"(\d{1,3})/\d+(?: [A-Z])?", number)
     body = registry.body_by_issuer(issuer)

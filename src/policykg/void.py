@@ -35,7 +35,8 @@ def void_description(store: GraphStore, base: str, endpoint: str | None = None) 
     for prefix in ("pkg", "cito", "eli", "dct", "skos", "prov", "oa", "schema"):
         q.add(ds, VOID + "vocabulary", NAMESPACES[prefix])
     rows = store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } "
+        "GROUP BY ?c ORDER BY ?c"
     )
     for i, r in enumerate(rows):
         part = f"{ds}-class-{i}"

@@ -109,8 +109,9 @@ def _unique_operation_ids(app: FastAPI) -> None:
 
     def schema() -> dict:
         if app.openapi_schema is None:
-            spec = get_openapi(title=app.title, version=app.version, summary=app.summary,
-                               routes=app.routes)
+            spec = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
+            )
             seen: set[str] = set()
             for path in spec.get("paths", {}).values():
                 for method, operation in path.items():

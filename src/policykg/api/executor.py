@@ -14,6 +14,7 @@ separate process, and starts them again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing as mp
 import threading
 import time
@@ -100,10 +101,8 @@ class _Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.conn.send(None)
-        except OSError:
-            pass
         self.process.join(5)
         self.kill()
 

@@ -77,7 +77,7 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
         matches = [(s, q) for s, q in matches if s is not None]
         if not matches:
             continue
-        specificity, q = max(matches, key=lambda m: m[0])
+        _specificity, q = max(matches, key=lambda m: m[0])
         if q <= 0:
             continue
         key = (q, -index)
