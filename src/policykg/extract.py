@@ -213,7 +213,8 @@ _SAME_THING_GAP = re.compile(rf"(?:\s+of\s+{P.DATE})?[\s,]*(?:entitled\s*)?[“\
 # --- resolutions and decisions ----------------------------------------------------------
 
 
-def _issuer_code(phrase: str, inst: Instrument | None, ctx: FileContext, number: str) -> str | None:
+def _issuer_code(phrase: str, inst: Instrument | None, ctx: FileContext) -> str | None:
+    """The issuer code an issuer phrase names; "Commission"/"Council" by the text's context."""
     word = " ".join(phrase.split()).lower()
     context = (inst.issuer if inst else None) or ctx.file_issuer
     if word == "commission":
@@ -261,7 +262,7 @@ def _resolutions(
         number = _norm_number(m.group("number"))
         issuer, how = None, None
         if m.group("issuer"):
-            issuer, how = _issuer_code(m.group("issuer"), inst, ctx, number), "explicit"
+            issuer, how = _issuer_code(m.group("issuer"), inst, ctx), "explicit"
         elif m.group("its"):
             actor = P.ACTOR_BEFORE_ITS.search(text[max(0, m.start() - 120) : m.start()])
             code = _actor_issuer(actor.group("actor"), inst, ctx) if actor else None
@@ -339,7 +340,7 @@ def _actor_issuer(actor: str, inst: Instrument | None, ctx: FileContext) -> str 
         tail = " ".join(words.split()[start:]).lower()
         tail = re.sub(r"^the\s+", "", tail)
         if tail in _ISSUER_WORDS:
-            return _issuer_code(tail, inst, ctx, "")
+            return _issuer_code(tail, inst, ctx)
     return None
 
 
@@ -1002,9 +1003,6 @@ def _addressees(start: int, end: int, text: str, bodies: list[Candidate]):
             target = main if c.start < split else partners
             if c.key not in target:
                 target.append(c.key)
-    if partner_from:
-        # "in consultation with X and Y, within mandates, to ..." ends at the next comma-phrase.
-        pass
     return tuple(main), tuple(k for k in partners if k not in main)
 
 
