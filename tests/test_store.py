@@ -185,8 +185,14 @@ def test_sigkill_mid_ingest_leaves_whole_files_and_reingest_completes(tmp_path):
         if not line and proc.poll() is not None:
             break
     assert "committed" in line, proc.stderr.read()
+    workers = _children(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    # The ingest's workers end with it (no orphans left running).
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert workers and not any(_alive(pid) for pid in workers)
     store = GraphStore(db)  # reopens after the crash
     expected = _expected_triples_in(tmp_path, files)
     stored = [g for g in store.named_graphs() if "/graph/file/" in g]
@@ -231,6 +237,16 @@ def test_sigkill_mid_ingest_leaves_whole_files_and_reingest_completes(tmp_path):
     assert (
         f"{len(stored)} " in resume.stdout or str(len(stored)) in resume.stdout
     )  # unchanged count
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and ") Z " not in stat.read_text()
 
 
 def _expected_triples_in(cwd: Path, files: list[Path]) -> dict[str, int]:

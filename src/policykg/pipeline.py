@@ -62,6 +62,25 @@ def collect_paths(paths: Iterable[str | Path]) -> Iterator[Path | SourceError]:
             yield SourceError(str(p), "no such file or folder")
 
 
+def die_with_parent() -> None:
+    """Worker initializer: on Linux, end this worker when the process that started it dies
+    (a killed ingest must not leave its workers running); elsewhere nothing."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the request took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent)
+
+
 def bounded_map(
     pool: ProcessPoolExecutor | None, fn: Callable, work: Iterable, window: int
 ) -> Iterator:
@@ -96,7 +115,7 @@ def extract_paths(
     workers = jobs or os.cpu_count() or 1
     results: Iterator[Extraction | SourceError]
     if workers > 1 and len(files) > 1:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = worker_pool(workers)
         results = bounded_map(pool, _safe_extract, files, window=workers * 4)
     else:
         pool = None
@@ -392,7 +411,7 @@ def ingest(
     total = len(plan.work)
     batcher = Batcher(store, plan.existing, batch_triples, on_commit)
     workers = jobs or os.cpu_count() or 1
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total > 1 else None
+    pool = worker_pool(workers) if workers > 1 and total > 1 else None
     results = bounded_map(pool, _ingest_one, plan.work, window=workers * 4)
     try:
         for done, result in enumerate(results, 1):
