@@ -5,16 +5,18 @@ For each corpus size (generated documents, mixed clean and PDF-extracted styles)
             same bytes and running one trivial regex over them (bench_extract.baseline);
   ingest    ``policykg ingest`` into a fresh on-disk store, with each engine asked for
             (local process pool by default; ``dask``: a local Dask cluster; ``dask-bulk``: the
-            same, bulk-loading the shards), against its floor: pyoxigraph bulk-loading the
-            same triples pre-serialised as N-Quads into a fresh store (bench_ingest);
-  memory    peak RSS of the largest process of each run. Peak RSS that does not grow with the
-            corpus means ingest memory is bounded; the store's size on disk is shown beside it.
+            same, bulk-loading the shards; ``remote``: the local engine into an ``oxigraph
+            serve`` on loopback), against its floor: pyoxigraph bulk-loading the same triples
+            pre-serialised as N-Quads into a fresh store (bench_ingest);
+  memory    peak RSS of the largest process of each run (for ``remote``, the server's if it
+            is larger). Peak RSS that does not grow with the corpus means ingest memory is
+            bounded; the store's size on disk (with the server's logs) is shown beside it.
 Each ingest and bulk load runs in its own process. Ratios are policykg / floor (higher is
 better for speed, lower for memory).
 
 Usage: ``python benchmarks/bench_scale.py [--sizes 1000 10000] [--engines local dask]``
-(``make bench``); ``make bench-large`` adds 100,000 documents (hours, and about 140 GB of
-free disk: see docs/scale.md).
+(``make bench``). 100,000 documents are ``make bench-large`` (bench_large.py): their
+store and its dump for the floor do not fit on this machine's disk together (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +43,7 @@ ENGINES = {
     "local": [],
     "dask": ["--engine", "dask"],
     "dask-bulk": ["--engine", "dask", "--bulk-load"],
+    "remote": [],  # the local engine into an ``oxigraph serve`` on a loopback port
 }
 
 
@@ -47,6 +53,55 @@ def _size_mb(folder: Path) -> float:
 
 def _policykg(*args: str) -> list[str]:
     return [sys.executable, "-m", "policykg.cli", *args]
+
+
+@contextmanager
+def _oxigraph(location: Path):
+    """An ``oxigraph serve`` on a free loopback port: yields (URL, its peak RSS in MB)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    binary = Path(sys.executable).with_name("oxigraph")
+    proc = subprocess.Popen(
+        [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def peak_mb() -> float:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+            return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+        yield url, peak_mb
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def _ingest(engine: str, docs: Path, work: Path, jobs: int) -> tuple[float, float, Path]:
+    """Seconds, peak RSS (MB) of the largest process, and the store's folder."""
+    args = ["ingest", str(docs), "--no-progress", "--jobs", str(jobs), *ENGINES[engine]]
+    if engine != "remote":
+        seconds, rss, _ = _run(_policykg(*args, "--store", str(work / "store")))
+        return seconds, rss, work / "store"
+    with _oxigraph(work / "oxigraph") as (url, server_peak):
+        seconds, rss, _ = _run(_policykg(*args, "--store", url))
+        return seconds, max(rss, server_peak()), work / "oxigraph"
+
+
+def _export(store: str, dump: Path) -> None:
+    subprocess.run(
+        _policykg("export", "--format", "nquads", "--store", store, "--output", str(dump)),
+        check=True,
+    )
 
 
 def measure(n: int, seed: int, jobs: int, engines: list[str]) -> list[dict]:
@@ -62,19 +117,15 @@ def measure(n: int, seed: int, jobs: int, engines: list[str]) -> list[dict]:
     for engine in engines:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        store = work / "store"
-        seconds, rss, _ = _run(
-            _policykg("ingest", str(docs), "--store", str(store), "--no-progress", "--jobs",
-                      str(jobs), *ENGINES[engine])
-        )  # fmt: skip
+        seconds, rss, store = _ingest(engine, docs, work, jobs)
         store_mb = _size_mb(store)
         if not floor:
             dump = work / "dump.nq"
-            subprocess.run(
-                _policykg("export", "--format", "nquads", "--store", str(store), "--output",
-                          str(dump)),
-                check=True,
-            )  # fmt: skip
+            if engine == "remote":
+                with _oxigraph(store) as (url, _):
+                    _export(url, dump)
+            else:
+                _export(str(store), dump)
             shutil.rmtree(store)  # disk: the dump and the floor's store instead
             bulk_seconds, bulk_rss, out = _run(
                 [sys.executable, "-c", BULK_LOAD, str(dump), str(work / "floor")]

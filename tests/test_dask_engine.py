@@ -116,3 +116,26 @@ def test_cli_engine_dask(tmp_path, embedded):
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert misuse.returncode == 2 and "need --engine dask" in misuse.stderr
+
+
+def test_a_shard_this_process_cannot_see_is_a_clear_error(tmp_path, monkeypatch, at_root):
+    """A worker on another machine writes its shard to its own disk: named, nothing stored."""
+    from distributed import LocalCluster
+
+    from policykg import dask_engine
+
+    def elsewhere(items, shard):  # runs in a worker thread of this process
+        results = extract_shard(items, shard)
+        (tmp_path / "shards").joinpath(shard.rsplit("/", 1)[1]).unlink()
+        return results
+
+    extract_shard = dask_engine._extract_shard
+    monkeypatch.setattr(dask_engine, "_extract_shard", elsewhere)
+    store = GraphStore(tmp_path / "db")
+    cluster = LocalCluster(n_workers=1, processes=False, dashboard_address="127.0.0.1:0")
+    with cluster, pytest.raises(dask_engine.EngineError, match=r"0000000\.nq.*--shards"):
+        ingest_dask(
+            [CORPUS], store, BASE, shards=tmp_path / "shards", scheduler=cluster.scheduler_address
+        )
+    files = [g for g in store.named_graphs() if g.startswith(graph_iri(BASE, ""))]
+    assert files == []  # only the registry graph, which every ingest writes first

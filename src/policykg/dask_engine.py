@@ -97,7 +97,7 @@ def _connect(scheduler: str | None, workers: int):
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # health/metrics only: loopback, any free port
         silence_logs=logging.ERROR,
     )
     return Client(cluster), cluster
@@ -180,11 +180,18 @@ def ingest_dask(
 
         running = as_completed([submit() for _ in range(min(window, len(tasks)))])
         for future in running:
+            shard = shard_of.pop(future.key)
             try:
                 results = future.result()
+                if not shard.exists():
+                    raise FileNotFoundError(f"{shard} was written where this process cannot see")
             except KilledWorker as exc:
                 raise EngineError(f"a Dask worker died while extracting: {exc}") from None
-            shard = shard_of.pop(future.key)
+            except OSError as exc:
+                raise EngineError(
+                    f"shard {shard}: {exc}; the workers and this process must see the shard "
+                    "folder (--shards) and the corpus at the same paths"
+                ) from None
             if submitted < len(tasks):
                 running.add(submit())
             for result in results:
