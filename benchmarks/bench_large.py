@@ -115,15 +115,15 @@ def watch(cmd: list[str], store: Path, interval: float) -> dict:
     root = psutil.Process(proc.pid)
     samples: list[dict] = []
     while proc.poll() is None:
-        samples.append(
-            {
-                "seconds": time.perf_counter() - started,
-                "committed": committed[0],
-                "rss_mb": _largest_peak_mb(root),
-                "store_mb": _folder_mb(store),
-                "shards_mb": _folder_mb(Path(f"{store}.shards")),
-            }
-        )
+        sample = {
+            "seconds": round(time.perf_counter() - started, 1),
+            "committed": committed[0],
+            "rss_mb": round(_largest_peak_mb(root)),
+            "store_mb": round(_folder_mb(store)),
+            "shards_mb": round(_folder_mb(Path(f"{store}.shards"))),
+        }
+        samples.append(sample)
+        print(json.dumps(sample), file=sys.stderr, flush=True)  # a log of a run of hours
         time.sleep(interval)
     stdout = proc.stdout.read()  # type: ignore[union-attr]
     reader.join()
