@@ -36,8 +36,8 @@ bench: install
 	$(PY) benchmarks/bench_service.py
 	$(PY) benchmarks/bench_lineage.py
 
-# 100,000 documents in one watched ingest: about 2 hours on 2 cores and 60 GB of free disk
-# (docs/scale.md).
+# 100,000 documents in one watched ingest, then its bulk-load floor: about 3 hours on 2 cores
+# and 80 GB of free disk (docs/scale.md).
 bench-large: install
 	$(PY) benchmarks/bench_large.py --documents 100000 --engine dask-bulk
 
